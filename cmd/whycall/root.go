@@ -127,15 +127,6 @@ func (a *app) taxonomy() (*taxonomy.Taxonomy, error) {
 	return t, nil
 }
 
-// runCapture opens the agent's capture screen.
-func (a *app) runCapture(ctx context.Context) error {
-	if _, err := a.taxonomy(); err != nil {
-		return err
-	}
-	fmt.Fprintln(a.stdout, "The capture screen is coming next. Meanwhile try: whycall taxonomy show")
-	return nil
-}
-
 // exitCode maps an error to the process exit code: 0 ok, 2 usage, 1 other.
 func exitCode(err error) int {
 	if err == nil {
