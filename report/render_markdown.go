@@ -1,0 +1,159 @@
+package report
+
+import (
+	"bufio"
+	"io"
+	"strings"
+)
+
+// mdEscaper escapes what Markdown (and a table cell) would read as markup.
+var mdEscaper = strings.NewReplacer("|", `\|`, "*", `\*`, "_", `\_`, "`", "\\`", "[", `\[`, "]", `\]`,
+	"<", "&lt;", ">", "&gt;", "#", `\#`, "\n", " ")
+
+func md(s string) string { return mdEscaper.Replace(s) }
+
+// WriteMarkdown renders s as Markdown for a chat or a wiki page.
+func WriteMarkdown(w io.Writer, s *Summary) error {
+	b := bufio.NewWriter(w)
+	p := printer{s.Lang}
+	ph := NewPhrases(s)
+	line := func(parts ...string) {
+		for _, x := range parts {
+			b.WriteString(x)
+		}
+		b.WriteByte('\n')
+	}
+	line("## ", md(ph.Title))
+	line()
+	line("**", md(ph.Volume), "**")
+	if len(ph.Notices) > 0 {
+		line()
+		for _, n := range ph.Notices {
+			line("> ", md(n))
+		}
+	}
+	line()
+	line("### ", md(p.msg("fix_first")))
+	line()
+	line(md(ph.FixFirst))
+	for _, x := range []string{ph.FixFirstMinutes, ph.FixFirst7d} {
+		if x != "" {
+			line("· ", md(x))
+		}
+	}
+	line()
+	vital := map[string]bool{}
+	for _, id := range s.Pareto.IDs {
+		vital[id] = true
+	}
+	line("| ", p.msg("reason"), " | ", p.msg("count"), " | ", p.msg("share"), " | Δ7 | Δ28 | ",
+		p.msg("median"), " | ", p.msg("owner"), " | ", p.msg("flag"), " |")
+	line("|---|---:|---:|---:|---:|---:|---|---|")
+	rest, restN := 0, 0
+	for i := range s.Reasons {
+		r := &s.Reasons[i]
+		flag := p.flagShort(r)
+		if r.Count == 0 && flag == "" {
+			continue
+		}
+		if i >= 25 && flag == "" {
+			rest++
+			restN += r.Count
+			continue
+		}
+		label := md(r.Label)
+		if vital[r.ID] {
+			label = "**" + label + "**"
+		}
+		line("| ", label, " | ", p.num(r.Count), " | ", p.pct(r.Share, 1), " | ", p.delta(r.Delta7, r.New7), " | ",
+			p.delta(r.Delta28, r.New28), " | ", p.durp(r.MedianS), " | ", md(r.OwnerLabel), " | ", md(flag), " |")
+	}
+	if rest > 0 {
+		line()
+		line("_", md(p.msgf("more_reasons", rest, p.num(restN))), "_")
+	}
+
+	line()
+	line("### ", md(p.msg("flags")))
+	line()
+	flagged := false
+	for i := range s.Reasons {
+		if ft := FlagText(&s.Reasons[i], s.Lang); ft != "" {
+			flagged = true
+			line("- ", md(ft))
+		}
+	}
+	if !flagged {
+		line("- ", md(p.msg("no_flags")))
+	}
+	line()
+	line("- ", md(ph.Split))
+	if ph.Repeats != "" {
+		line("- ", md(ph.Repeats))
+		if ph.Chains != "" {
+			line("  - ", md(p.msg("chains")), ": ", md(ph.Chains))
+		}
+	}
+	line("- ", md(ph.FCR))
+	line("- ", md(ph.Handle))
+
+	line()
+	line("### ", md(p.msg("owners")))
+	line()
+	line("| ", p.msg("owner"), " | ", p.msg("count"), " | ", p.msg("share"), " | Δ28 | ", p.msg("minutes"), " | ⚠ | ",
+		p.msg("praise"), " | ", p.msg("top"), " |")
+	line("|---|---:|---:|---:|---:|---:|---:|---|")
+	for _, o := range s.Owners {
+		line("| ", md(o.Label), " | ", p.num(o.Count), " | ", p.pct(o.Share, 1), " | ", p.delta(o.Delta28, false), " | ",
+			p.num(int(o.Minutes+0.5)), " | ", p.num(len(o.Spikes)), " | ", p.num(o.Praise), " | ",
+			md(strings.Join(o.TopLabels, ", ")), " |")
+	}
+
+	line()
+	line("### ", md(p.msg("praise")))
+	line()
+	if len(s.Praise) == 0 {
+		line("- ", md(p.msg("no_praise")))
+	}
+	for _, pr := range s.Praise {
+		line("- **", md(pr.Label), "** → ", md(pr.OwnerLabel), ": ", p.num(pr.Count))
+		for _, n := range pr.Notes {
+			line("  - ", p.clock(n.At, s.Days > 1), " ", md(n.Text))
+		}
+	}
+
+	line()
+	line("### ", md(p.msg("health")))
+	line()
+	line(md(ph.Health))
+	if len(s.Health.CatchAllNotes) > 0 {
+		line()
+		line(md(p.msg("recode")), ":")
+		line()
+		for _, n := range s.Health.CatchAllNotes {
+			line("- ", p.clock(n.At, s.Days > 1), " ", md(n.Text))
+		}
+		if more := s.Health.CatchAllNotesTotal - len(s.Health.CatchAllNotes); more > 0 {
+			line("- ", md(p.msgf("more_notes", more)))
+		}
+	}
+	if len(s.Health.Unused) > 0 {
+		var ls []string
+		for _, u := range s.Health.Unused {
+			ls = append(ls, md(u.Label))
+		}
+		line()
+		line(md(p.msgf("unused", s.Health.UnusedDays)), ": ", strings.Join(ls, ", "))
+	}
+	if len(s.Agents) > 0 {
+		line()
+		line("### ", md(p.msg("agents")))
+		line()
+		line("| Agent | ", p.msg("count"), " | ", p.msg("share"), " | ", md(p.msg("catch_all")), " | ", p.msg("median"), " |")
+		line("|---|---:|---:|---:|---:|")
+		for _, a := range s.Agents {
+			line("| ", md(a.Agent), " | ", p.num(a.Count), " | ", p.pct(a.Share, 1), " | ", p.pct(a.CatchAllShare, 0), " | ", p.durp(a.MedianS), " |")
+		}
+	}
+	return b.Flush()
+}
