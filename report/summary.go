@@ -172,8 +172,10 @@ type ReasonRow struct {
 	Kind          string `json:"kind"` // irritant, value, or "" when unknown
 	Treatment     string `json:"treatment"`
 	CatchAll      bool   `json:"catch_all"`
-	Deprecated    bool   `json:"deprecated"`
-	Praise        bool   `json:"praise"` // praise or suggestion
+	// Deprecated marks a reason retired since: deprecated in, or gone
+	// from, the current taxonomy. It keeps the label its contacts had.
+	Deprecated bool `json:"deprecated"`
+	Praise     bool `json:"praise"` // praise or suggestion
 	// Unknown is set for a reason found in no stored taxonomy (and for
 	// contacts without any reason, id "").
 	Unknown bool `json:"unknown"`

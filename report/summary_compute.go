@@ -283,7 +283,7 @@ func (c *computer) reasonRows() {
 		row := ReasonRow{
 			ID: id, Label: ri.label, Category: ri.category, CategoryLabel: ri.categoryLabel,
 			Owner: ri.owner, OwnerLabel: ri.ownerLabel, Kind: ri.kind, Treatment: ri.treatment,
-			CatchAll: ri.catchAll, Deprecated: ri.deprecated, Praise: ri.praise, Unknown: !ri.known,
+			CatchAll: ri.catchAll, Deprecated: c.retired(ri), Praise: ri.praise, Unknown: !ri.known,
 			Count: cur.primary, Share: ratio(cur.primary, n), AlsoMentioned: cur.secondary,
 			Minutes: cur.minutes(), MinutesShare: ratioF(cur.minutes(), c.total.minutes()),
 			HandleN: cur.handleN, Notes: []Note{},
@@ -363,6 +363,28 @@ func (c *computer) reasonInfo(id string) reasonInfo {
 		rank = c.in.lab.newestOf(vs)
 	}
 	return c.in.lab.info(id, rank)
+}
+
+// current is the taxonomy in use now: Options.Taxonomy, or the newest stored.
+func (c *computer) current() *taxonomy.Taxonomy {
+	if c.opt.Taxonomy != nil {
+		return c.opt.Taxonomy
+	}
+	return c.in.lab.newest()
+}
+
+// retired reports whether a known reason is no longer offered: deprecated
+// or gone in the current taxonomy.
+func (c *computer) retired(ri reasonInfo) bool {
+	if !ri.known {
+		return false
+	}
+	cur := c.current()
+	if cur == nil {
+		return ri.deprecated
+	}
+	r, ok := cur.Reason(ri.id)
+	return !ok || r.Deprecated
 }
 
 // baseline returns the mean per day with data of sum over dataDays, and the
@@ -673,10 +695,7 @@ func (c *computer) health() {
 	sortNotes(h.CatchAllNotes)
 	h.CatchAllNotes = h.CatchAllNotes[:min(len(h.CatchAllNotes), maxCatchAllNotes)]
 
-	cur := opt.Taxonomy
-	if cur == nil {
-		cur = c.in.lab.newest()
-	}
+	cur := c.current()
 	h.Versions = []TaxonomyRef{}
 	if cur != nil {
 		h.Taxonomy = TaxonomyRef{ID: cur.ID, Revision: cur.Revision, Version: cur.Version}

@@ -1,9 +1,11 @@
 package report
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 
 	"whycall/store"
@@ -66,6 +68,10 @@ func newLabeler(ctx context.Context, src Source, opt Options) (*labeler, error) 
 	if err != nil {
 		return nil, err
 	}
+	// Oldest first; versions saved in the same millisecond by revision.
+	slices.SortStableFunc(vs, func(a, b store.TaxonomyVersion) int {
+		return cmp.Or(a.AddedAt.Compare(b.AddedAt), cmp.Compare(a.Revision, b.Revision))
+	})
 	l := &labeler{lang: opt.Lang, opt: opt, versions: vs, rank: make(map[string]int, len(vs)),
 		tax: make([]*taxonomy.Taxonomy, len(vs)), cache: map[string]reasonInfo{}}
 	for i, v := range vs {
