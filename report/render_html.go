@@ -25,6 +25,7 @@ type htmlView struct {
 	Recode      []htmlNote
 	RecodeMore  string
 	Unused      string
+	Lowest      string
 	Agents      []htmlAgent
 	Footer      string
 }
@@ -134,7 +135,7 @@ func WriteHTML(w io.Writer, s *Summary) error {
 		return out
 	}
 	for _, o := range s.Owners {
-		ho := htmlOwner{Label: o.Label, Count: p.num(o.Count), Share: p.pct(o.Share, 1), D28: p.delta(o.Delta28, false),
+		ho := htmlOwner{Label: o.Label, Count: p.num(o.Count), Share: p.pct(o.Share, 1), D28: p.delta(o.Delta28, o.New28),
 			Minutes: p.num(int(o.Minutes + 0.5)), Top: strings.Join(o.TopLabels, ", "), Notes: notes(o.Notes)}
 		if len(o.Spikes) > 0 {
 			ho.Spikes = p.msgf("spikes_n", len(o.Spikes))
@@ -158,6 +159,7 @@ func WriteHTML(w io.Writer, s *Summary) error {
 		}
 		v.Unused = p.msgf("unused", s.Health.UnusedDays) + ": " + strings.Join(ls, ", ")
 	}
+	v.Lowest = p.lowestFCR(s.FCR.Lowest)
 	for _, a := range s.Agents {
 		v.Agents = append(v.Agents, htmlAgent{a.Agent, p.num(a.Count), p.pct(a.Share, 1), p.pct(a.CatchAllShare, 0), p.durp(a.MedianS)})
 	}
@@ -257,6 +259,8 @@ var htmlTemplate = template.Must(template.New("summary").Parse(`<!DOCTYPE html>
   td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
   tr.vital td:first-child { font-weight: 600; }
   tr.vital td:first-child::before { content: "● "; color: #2c6fbb; }
+  td.flag { white-space: nowrap; }
+  td.label { min-width: 11em; }
   .spike { color: #b42318; font-weight: 600; }
   .drop { color: #1f6f8b; font-weight: 600; }
   .trend { color: #a15c00; }
@@ -294,8 +298,8 @@ var htmlTemplate = template.Must(template.New("summary").Parse(`<!DOCTYPE html>
 <thead><tr><th>{{index .Msg "reason"}}</th><th></th><th class="n">{{index .Msg "count"}}</th><th class="n">{{index .Msg "share"}}</th>
 <th class="n">Δ7</th><th class="n">Δ28</th><th class="n">{{index .Msg "median"}}</th><th>{{index .Msg "owner"}}</th><th>28 d</th><th>{{index .Msg "flag"}}</th></tr></thead>
 <tbody>
-{{range .Reasons}}<tr{{if .Vital}} class="vital"{{end}}><td{{if .Deprecated}} class="dep"{{end}}>{{.Label}}</td><td>{{.Bar}}</td><td class="n">{{.Count}}</td><td class="n">{{.Share}}</td>
-<td class="n">{{.D7}}</td><td class="n">{{.D28}}</td><td class="n">{{.Median}}</td><td>{{.Owner}}</td><td>{{.Spark}}</td><td class="{{.FlagClass}}">{{.Flag}}</td></tr>
+{{range .Reasons}}<tr{{if .Vital}} class="vital"{{end}}><td class="label{{if .Deprecated}} dep{{end}}">{{.Label}}</td><td>{{.Bar}}</td><td class="n">{{.Count}}</td><td class="n">{{.Share}}</td>
+<td class="n">{{.D7}}</td><td class="n">{{.D28}}</td><td class="n">{{.Median}}</td><td>{{.Owner}}</td><td>{{.Spark}}</td><td class="flag {{.FlagClass}}">{{.Flag}}</td></tr>
 {{end}}</tbody>
 </table>
 {{if .More}}<p class="muted">{{.More}}</p>{{end}}
@@ -314,7 +318,7 @@ var htmlTemplate = template.Must(template.New("summary").Parse(`<!DOCTYPE html>
 {{if .Ph.Repeats}}<p>{{.Ph.Repeats}}</p>{{end}}
 {{if .Ph.Chains}}<p class="muted">{{index .Msg "chains"}}: {{.Ph.Chains}}</p>{{end}}
 <p>{{.Ph.FCR}}</p>
-{{if .S.FCR.Lowest}}<p class="muted">{{index .Msg "fcr_lowest"}}: {{range $i, $l := .S.FCR.Lowest}}{{if $i}} · {{end}}{{$l.Label}}{{end}}</p>{{end}}
+{{if .Lowest}}<p class="muted">{{index .Msg "fcr_lowest"}}: {{.Lowest}}</p>{{end}}
 <p>{{.Ph.Handle}}</p>
 </section>
 
@@ -322,7 +326,7 @@ var htmlTemplate = template.Must(template.New("summary").Parse(`<!DOCTYPE html>
 <h2>{{index .Msg "owners"}}</h2>
 <table>
 <thead><tr><th>{{index .Msg "owner"}}</th><th class="n">{{index .Msg "count"}}</th><th class="n">{{index .Msg "share"}}</th><th class="n">Δ28</th>
-<th class="n">{{index .Msg "minutes"}}</th><th class="n">⚠</th><th class="n">{{index .Msg "praise"}}</th><th>{{index .Msg "top"}}</th></tr></thead>
+<th class="n">{{index .Msg "minutes"}}</th><th class="n">⚠</th><th class="n">{{index .Msg "praise_col"}}</th><th>{{index .Msg "top"}}</th></tr></thead>
 <tbody>
 {{range .Owners}}<tr><td>{{.Label}}</td><td class="n">{{.Count}}</td><td class="n">{{.Share}}</td><td class="n">{{.D28}}</td><td class="n">{{.Minutes}}</td>
 <td class="n spike">{{.Spikes}}</td><td class="n">{{.Praise}}</td><td>{{.Top}}{{range .Notes}}<div class="note"><time>{{.At}}</time>{{.Text}}</div>{{end}}</td></tr>

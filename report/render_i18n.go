@@ -54,6 +54,7 @@ var messages = map[string][3]string{
 	"handle_dropped":              {"%s utelatt (≤ 0 s eller > 4 t)", "%s utelämnade (≤ 0 s eller > 4 h)", "%s left out (≤ 0 s or > 4 h)"},
 	"owners":                      {"Per eier", "Per ägare", "By owner"},
 	"praise":                      {"Ros og forslag", "Beröm och förslag", "Praise and suggestions"},
+	"praise_col":                  {"Ros", "Beröm", "Praise"},
 	"praise_short":                {"ros %d", "beröm %d", "praise %d"},
 	"no_praise":                   {"ingen ros eller forslag", "inget beröm eller förslag", "no praise or suggestions"},
 	"health":                      {"Taksonomihelse", "Taxonomihälsa", "Taxonomy health"},

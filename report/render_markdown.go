@@ -7,10 +7,28 @@ import (
 )
 
 // mdEscaper escapes what Markdown (and a table cell) would read as markup.
+// A "<" is escaped only where it could open an HTML tag, so "p<0,001" stays
+// readable in chats that show Markdown as plain text.
 var mdEscaper = strings.NewReplacer("|", `\|`, "*", `\*`, "_", `\_`, "`", "\\`", "[", `\[`, "]", `\]`,
-	"<", "&lt;", ">", "&gt;", "#", `\#`, "\n", " ")
+	"#", `\#`, "\n", " ", "\r", " ")
 
-func md(s string) string { return mdEscaper.Replace(s) }
+func md(s string) string {
+	s = mdEscaper.Replace(s)
+	if !strings.Contains(s, "<") {
+		return s
+	}
+	var b strings.Builder
+	for i, r := range s {
+		if r == '<' && i+1 < len(s) {
+			if c := s[i+1]; c == '/' || c == '!' || c == '?' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' {
+				b.WriteString("&lt;")
+				continue
+			}
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
 
 // WriteMarkdown renders s as Markdown for a chat or a wiki page.
 func WriteMarkdown(w io.Writer, s *Summary) error {
@@ -87,6 +105,8 @@ func WriteMarkdown(w io.Writer, s *Summary) error {
 		line("- ", md(p.msg("no_flags")))
 	}
 	line()
+	line("### ", md(p.msg("overview")))
+	line()
 	line("- ", md(ph.Split))
 	if ph.Repeats != "" {
 		line("- ", md(ph.Repeats))
@@ -95,16 +115,19 @@ func WriteMarkdown(w io.Writer, s *Summary) error {
 		}
 	}
 	line("- ", md(ph.FCR))
+	if len(s.FCR.Lowest) > 0 {
+		line("  - ", md(p.msg("fcr_lowest")), ": ", md(p.lowestFCR(s.FCR.Lowest)))
+	}
 	line("- ", md(ph.Handle))
 
 	line()
 	line("### ", md(p.msg("owners")))
 	line()
 	line("| ", p.msg("owner"), " | ", p.msg("count"), " | ", p.msg("share"), " | Δ28 | ", p.msg("minutes"), " | ⚠ | ",
-		p.msg("praise"), " | ", p.msg("top"), " |")
+		p.msg("praise_col"), " | ", p.msg("top"), " |")
 	line("|---|---:|---:|---:|---:|---:|---:|---|")
 	for _, o := range s.Owners {
-		line("| ", md(o.Label), " | ", p.num(o.Count), " | ", p.pct(o.Share, 1), " | ", p.delta(o.Delta28, false), " | ",
+		line("| ", md(o.Label), " | ", p.num(o.Count), " | ", p.pct(o.Share, 1), " | ", p.delta(o.Delta28, o.New28), " | ",
 			p.num(int(o.Minutes+0.5)), " | ", p.num(len(o.Spikes)), " | ", p.num(o.Praise), " | ",
 			md(strings.Join(o.TopLabels, ", ")), " |")
 	}

@@ -211,3 +211,12 @@ func Sparkline(counts []int) string {
 	}
 	return b.String()
 }
+
+// lowestFCR words the reasons with the lowest measured FCR.
+func (p printer) lowestFCR(ls []ReasonFCR) string {
+	var parts []string
+	for _, l := range ls {
+		parts = append(parts, l.Label+" "+p.pct(l.FCR, 0)+" (n="+p.num(l.Contacts)+")")
+	}
+	return strings.Join(parts, " · ")
+}

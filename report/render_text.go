@@ -60,7 +60,17 @@ func wrap(text string, width, indent int) []string {
 	var lines []string
 	pad := strings.Repeat(" ", indent)
 	cur := ""
-	for _, word := range strings.SplitAfter(text, " ") {
+	var words []string
+	for _, w := range strings.SplitAfter(text, " ") {
+		// Keep a " · " separator with the word after it, so lines break
+		// before it rather than after.
+		if n := len(words); n > 0 && words[n-1] == "· " {
+			words[n-1] += w
+			continue
+		}
+		words = append(words, w)
+	}
+	for _, word := range words {
 		if cur != "" && ansi.StringWidth(strings.TrimRight(cur+word, " ")) > width {
 			lines = append(lines, strings.TrimRight(cur, " "))
 			cur = pad
@@ -181,11 +191,7 @@ func WriteText(w io.Writer, s *Summary, o TextOptions) error {
 	}
 	t.para(ph.FCR, 2, "")
 	if len(s.FCR.Lowest) > 0 {
-		var parts []string
-		for _, l := range s.FCR.Lowest {
-			parts = append(parts, l.Label+" "+p.pct(l.FCR, 0)+" (n="+p.num(l.Contacts)+")")
-		}
-		t.para("  "+p.msg("fcr_lowest")+": "+strings.Join(parts, " · "), 4, sgrDim)
+		t.para("  "+p.msg("fcr_lowest")+": "+p.lowestFCR(s.FCR.Lowest), 4, sgrDim)
 	}
 	t.para(ph.Handle, 2, "")
 
@@ -319,7 +325,7 @@ func (t *textWriter) writeOwner(p printer, o *OwnerRow) {
 	b.WriteString(cell(o.Label, 18, false))
 	b.WriteString(" " + cell(p.num(o.Count), 6, true))
 	b.WriteString(" " + cell(p.pct(o.Share, 1), 7, true))
-	b.WriteString(" " + cell("Δ28 "+p.delta(o.Delta28, false), 11, true))
+	b.WriteString(" " + cell("Δ28 "+p.delta(o.Delta28, o.New28), 11, true))
 	b.WriteString(" " + cell(p.num(int(o.Minutes+0.5))+" min", 11, true))
 	flags := ""
 	if len(o.Spikes) > 0 {

@@ -384,6 +384,7 @@ type OwnerRow struct {
 	Count           int      `json:"count"`
 	Share           float64  `json:"share"`
 	Delta28         *float64 `json:"delta28"`
+	New28           bool     `json:"new28"`
 	Minutes         float64  `json:"minutes"`
 	IrritantMinutes float64  `json:"irritant_minutes"`
 	Top             []string `json:"top"` // reason ids, by count

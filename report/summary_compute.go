@@ -640,7 +640,7 @@ func (c *computer) owners() {
 			continue
 		}
 		o.Share = ratio(o.Count, s.Total)
-		_, o.Delta28, _ = baseline(base[id], days28, float64(o.Count)/float64(p.days))
+		_, o.Delta28, o.New28 = baseline(base[id], days28, float64(o.Count)/float64(p.days))
 		s.Owners = append(s.Owners, *o)
 	}
 	slices.SortFunc(s.Owners, func(a, b OwnerRow) int {
