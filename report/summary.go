@@ -27,6 +27,7 @@ type Source interface {
 	ReasonDays(ctx context.Context, from, to, team string) ([]store.ReasonDay, error)
 	ReasonsUsed(ctx context.Context, from, to, team string) ([]string, error)
 	SummaryContacts(ctx context.Context, q store.ContactQuery) ([]store.SummaryContact, error)
+	ReasonCohorts(ctx context.Context, q store.ContactQuery) ([]store.ReasonCohort, error)
 	TaxonomyVersions(ctx context.Context) ([]store.TaxonomyVersion, error)
 	TaxonomyYAML(ctx context.Context, version string) ([]byte, error)
 }

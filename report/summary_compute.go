@@ -128,13 +128,17 @@ func newPlan(last Day, days int, now time.Time, loc *time.Location, opt Options)
 
 // inputs is everything a summary reads.
 type inputs struct {
-	rows        []store.ReasonDay
-	used        []string
-	lab         *labeler
-	contacts    []store.SummaryContact // the range (detail)
-	cohort      []store.SummaryContact // the measured-FCR cohort (detail)
-	rollRepeats []store.SummaryContact // Options.RollingDays
-	rollCohort  []store.SummaryContact
+	rows     []store.ReasonDay
+	used     []string
+	lab      *labeler
+	contacts []store.SummaryContact // the range (detail)
+	// The measured-FCR cohort (detail): counts per reason, or the contacts
+	// themselves when only same-category later contacts count.
+	cohort         []store.ReasonCohort
+	cohortContacts []store.SummaryContact
+	// Options.RollingDays
+	rollRepeats []store.SummaryContact
+	rollCohort  []store.ReasonCohort
 }
 
 // read runs the summary's queries concurrently: the store is SQLite in WAL
@@ -157,18 +161,26 @@ func (p *plan) read(ctx context.Context, src Source, opt Options) (*inputs, erro
 		})
 	}
 	contacts := func(dst *[]store.SummaryContact, q store.ContactQuery) {
-		q.Team = p.team
+		q.Team, q.TransferGap = p.team, opt.TransferGap
 		run(func() (err error) { *dst, err = src.SummaryContacts(ctx, q); return err })
+	}
+	cohorts := func(dst *[]store.ReasonCohort, q store.ContactQuery) {
+		q.Team, q.TransferGap = p.team, opt.TransferGap
+		run(func() (err error) { *dst, err = src.ReasonCohorts(ctx, q); return err })
 	}
 	if p.detail {
 		contacts(&in.contacts, store.ContactQuery{From: p.from.Start(loc), To: p.to.End(loc),
 			Before: p.window, Agents: opt.PerAgent})
-		contacts(&in.cohort, store.ContactQuery{From: p.cohortFrom.Start(loc), To: p.cohortTo.End(loc),
-			WithRef: true, After: p.window})
+		cohort := store.ContactQuery{From: p.cohortFrom.Start(loc), To: p.cohortTo.End(loc), WithRef: true, After: p.window}
+		if opt.FCRSameCategory {
+			contacts(&in.cohortContacts, cohort)
+		} else {
+			cohorts(&in.cohort, cohort)
+		}
 		if r := opt.RollingDays; r > 0 {
 			contacts(&in.rollRepeats, store.ContactQuery{From: p.to.Add(-(r - 1)).Start(loc), To: p.to.End(loc),
 				WithRef: true, Before: p.window})
-			contacts(&in.rollCohort, store.ContactQuery{From: p.cohortTo.Add(-(r - 1)).Start(loc), To: p.cohortTo.End(loc),
+			cohorts(&in.rollCohort, store.ContactQuery{From: p.cohortTo.Add(-(r - 1)).Start(loc), To: p.cohortTo.End(loc),
 				WithRef: true, After: p.window})
 		}
 	}

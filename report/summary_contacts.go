@@ -95,12 +95,6 @@ func (c *computer) scanContacts() {
 
 const hourMs = int64(time.Hour / time.Millisecond)
 
-// transfer reports whether later, started laterStart by another agent,
-// continues the call earlier ended at earlierEnd.
-func (c *computer) transfer(earlierEnd, laterStart int64, sameAgent bool) bool {
-	return c.opt.TransferGap >= 0 && !sameAgent && laterStart-earlierEnd <= c.opt.TransferGap.Milliseconds()
-}
-
 // category returns the category of reason id (from the newest taxonomy
 // version that has it).
 func (c *computer) category(id string) string {
@@ -117,8 +111,9 @@ type repeatStats struct {
 	chains                                    map[[2]string]int
 }
 
-// countRepeats finds, for each contact with a reference, the earlier
-// contacts from the same reference in the window, transfers left out.
+// countRepeats counts the contacts with a reference that had an earlier
+// contact from the same reference in the window (the store leaves
+// transfers out of Before).
 func (c *computer) countRepeats(contacts []store.SummaryContact) repeatStats {
 	st := repeatStats{perReason: map[string][2]int{}, chains: map[[2]string]int{}}
 	for i := range contacts {
@@ -127,31 +122,22 @@ func (c *computer) countRepeats(contacts []store.SummaryContact) repeatStats {
 			continue
 		}
 		st.withRef++
+		if k.Transfer {
+			st.transfers++
+		}
 		id := k.Primary()
 		pr := st.perReason[id]
 		pr[0]++
-		var latest *store.Neighbour
-		same, transferred := false, false
-		for j := range k.Before { // newest first
-			nb := &k.Before[j]
-			if c.transfer(nb.EndedAt, k.StartedAt, nb.SameAgent) {
-				transferred = true
-				continue
-			}
-			if latest == nil {
-				latest = nb
-			}
-			same = same || c.category(nb.Primary) == c.category(id)
-		}
-		if transferred {
-			st.transfers++
-		}
-		if latest != nil {
+		if len(k.Before) > 0 {
 			st.repeats++
 			pr[1]++
-			st.chains[[2]string{latest.Primary, id}]++
-			if same {
-				st.sameCategory++
+			st.chains[[2]string{k.Before[0].Primary, id}]++
+			cat := c.category(id)
+			for _, nb := range k.Before {
+				if c.category(nb.Primary) == cat {
+					st.sameCategory++
+					break
+				}
 			}
 		}
 		st.perReason[id] = pr
@@ -205,39 +191,30 @@ func (c *computer) labelOf(id string) string {
 	return c.in.lab.info(id, -1).label
 }
 
-// cohortStats counts the cohort contacts with no later contact from the
-// same reference in the window (transfers left out; with
-// Options.FCRSameCategory only same-category later contacts count).
-func (c *computer) cohortStats(contacts []store.SummaryContact) (n, resolved int, perReason map[string][2]int) {
-	perReason = map[string][2]int{}
+// sameCategoryCohorts counts the cohort per reason when only a later
+// contact in the same category means "not resolved".
+func (c *computer) sameCategoryCohorts(contacts []store.SummaryContact) []store.ReasonCohort {
+	per := map[string]*store.ReasonCohort{}
+	var out []store.ReasonCohort
 	for i := range contacts {
 		k := &contacts[i]
-		if !k.HasRef {
-			continue
-		}
 		id := k.Primary()
+		r := per[id]
+		if r == nil {
+			out = append(out, store.ReasonCohort{Reason: id})
+			r = &out[len(out)-1]
+			per[id] = r
+		}
+		r.Contacts++
 		came := false
-		for j := range k.After {
-			nb := &k.After[j]
-			if c.transfer(k.EndedAt, nb.StartedAt, nb.SameAgent) {
-				continue
-			}
-			if c.opt.FCRSameCategory && c.category(nb.Primary) != c.category(id) {
-				continue
-			}
-			came = true
-			break
+		for _, nb := range k.After {
+			came = came || c.category(nb.Primary) == c.category(id)
 		}
-		pr := perReason[id]
-		n++
-		pr[0]++
 		if !came {
-			resolved++
-			pr[1]++
+			r.Resolved++
 		}
-		perReason[id] = pr
 	}
-	return n, resolved, perReason
+	return out
 }
 
 // measuredFCR computes the measured FCR on the matured cohort.
@@ -245,23 +222,33 @@ func (c *computer) measuredFCR() {
 	s, opt := c.s, c.opt
 	f := &s.FCR
 	f.CohortFrom, f.CohortTo = c.p.cohortFrom.String(), c.p.cohortTo.String()
-	n, resolved, per := c.cohortStats(c.in.cohort)
-	f.CohortSize, f.CohortResolved = n, resolved
-	if n > 0 {
-		f.Measured = ptr(ratio(resolved, n))
+	cohort := c.in.cohort
+	if opt.FCRSameCategory {
+		cohort = c.sameCategoryCohorts(c.in.cohortContacts)
 	}
-	s.FCRMeasured = f.Measured
 	f.Lowest = []ReasonFCR{}
-	for id, pr := range per {
-		if pr[0] >= opt.FCRMinContacts {
-			f.Lowest = append(f.Lowest, ReasonFCR{ID: id, Label: c.labelOf(id), Contacts: pr[0], FCR: ratio(pr[1], pr[0])})
+	for _, r := range cohort {
+		f.CohortSize += r.Contacts
+		f.CohortResolved += r.Resolved
+		if r.Contacts >= opt.FCRMinContacts {
+			f.Lowest = append(f.Lowest, ReasonFCR{ID: r.Reason, Label: c.labelOf(r.Reason), Contacts: r.Contacts,
+				FCR: ratio(r.Resolved, r.Contacts)})
 		}
 	}
+	if f.CohortSize > 0 {
+		f.Measured = ptr(ratio(f.CohortResolved, f.CohortSize))
+	}
+	s.FCRMeasured = f.Measured
 	slices.SortFunc(f.Lowest, func(a, b ReasonFCR) int { return cmp.Or(cmp.Compare(a.FCR, b.FCR), cmp.Compare(a.ID, b.ID)) })
 	f.Lowest = f.Lowest[:min(len(f.Lowest), 5)]
 	if opt.RollingDays > 0 {
 		f.RollingDays = opt.RollingDays
-		if n, resolved, _ := c.cohortStats(c.in.rollCohort); n > 0 {
+		n, resolved := 0, 0
+		for _, r := range c.in.rollCohort {
+			n += r.Contacts
+			resolved += r.Resolved
+		}
+		if n > 0 {
 			f.Rolling = ptr(ratio(resolved, n))
 		}
 	}

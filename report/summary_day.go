@@ -32,21 +32,56 @@ func (d Day) End(loc *time.Location) time.Time {
 }
 
 // Add returns the day n calendar days later (earlier for negative n).
-func (d Day) Add(n int) Day {
-	t := time.Date(d.Year, d.Month, d.Day+n, 12, 0, 0, 0, time.UTC)
-	return Day{t.Year(), t.Month(), t.Day()}
-}
+func (d Day) Add(n int) Day { return fromOrdinal(d.ordinal() + n) }
 
 // Sub returns the number of calendar days from e to d.
-func (d Day) Sub(e Day) int {
-	a := time.Date(d.Year, d.Month, d.Day, 12, 0, 0, 0, time.UTC)
-	b := time.Date(e.Year, e.Month, e.Day, 12, 0, 0, 0, time.UTC)
-	return int(a.Sub(b).Hours() / 24)
-}
+func (d Day) Sub(e Day) int { return d.ordinal() - e.ordinal() }
 
 // Weekday is the day's weekday.
 func (d Day) Weekday() time.Weekday {
-	return time.Date(d.Year, d.Month, d.Day, 12, 0, 0, 0, time.UTC).Weekday()
+	return time.Weekday(((d.ordinal()+4)%7 + 7) % 7) // 1970-01-01 was a Thursday
+}
+
+// ordinal is the number of days since 1970-01-01 in the proleptic Gregorian
+// calendar (H. Hinnant's days_from_civil), so day arithmetic needs no time
+// zone and no time.Date.
+func (d Day) ordinal() int {
+	y, m := d.Year, int(d.Month)
+	if m <= 2 {
+		y--
+	}
+	era := y / 400
+	if y < 0 && y%400 != 0 {
+		era--
+	}
+	yoe := y - era*400
+	mp := (m + 9) % 12
+	doy := (153*mp+2)/5 + d.Day - 1
+	doe := yoe*365 + yoe/4 - yoe/100 + doy
+	return era*146097 + doe - 719468
+}
+
+// fromOrdinal is the inverse of ordinal (civil_from_days).
+func fromOrdinal(z int) Day {
+	z += 719468
+	era := z / 146097
+	if z < 0 && z%146097 != 0 {
+		era--
+	}
+	doe := z - era*146097
+	yoe := (doe - doe/1460 + doe/36524 - doe/146096) / 365
+	y := yoe + era*400
+	doy := doe - (365*yoe + yoe/4 - yoe/100)
+	mp := (5*doy + 2) / 153
+	day := doy - (153*mp+2)/5 + 1
+	m := mp + 3
+	if m > 12 {
+		m -= 12
+	}
+	if m <= 2 {
+		y++
+	}
+	return Day{y, time.Month(m), day}
 }
 
 // Before reports whether d is earlier than e.

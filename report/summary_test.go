@@ -587,6 +587,17 @@ func TestDayArithmetic(t *testing.T) {
 			}
 		}
 	})
+	t.Run("day arithmetic agrees with the time package over four centuries", func(t *testing.T) {
+		start := time.Date(1900, 1, 1, 12, 0, 0, 0, time.UTC)
+		first := DayOf(start, time.UTC)
+		for n := 0; n < 146097*1+5000; n += 7 {
+			tm := start.AddDate(0, 0, n)
+			want := DayOf(tm, time.UTC)
+			if got := first.Add(n); got != want || got.Sub(first) != n || got.Weekday() != tm.Weekday() {
+				t.Fatalf("day %d: got %v (weekday %v), want %v (%v)", n, got, got.Weekday(), want, tm.Weekday())
+			}
+		}
+	})
 	t.Run("adding days crosses months and years", func(t *testing.T) {
 		if d := (Day{2026, 1, 1}).Add(-1); d != (Day{2025, 12, 31}) {
 			t.Errorf("got %v", d)

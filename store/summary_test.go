@@ -109,12 +109,17 @@ func TestSummaryContactsFindSameCustomerContacts(t *testing.T) {
 	other.Agent = "a2"
 	gone := sumContact("gone", d0.Add(-3*time.Hour), "t1", "cust", "deleted_one")
 	gone.Deleted = true
+	handedOver := sumContact("xfer", d0.Add(-6*time.Minute), "t1", "cust", "transferred_from")
+	handedOver.Agent = "a3" // ends 1 minute before d0: the same call, handed over
+	legA := sumContact("legA", d0.Add(-72*time.Hour), "t1", "cust2", "handover_a")
+	legB := sumContact("legB", d0.Add(-72*time.Hour+6*time.Minute), "t1", "cust2", "handover_b")
+	legB.Agent = "a2"
 	sumPut(t, s,
 		sumContact("me", d0, "t1", "cust", "late"),
 		sumContact("old", d0.Add(-8*24*time.Hour), "t1", "cust", "too_old"),
 		sumContact("edge", d0.Add(-7*24*time.Hour), "t1", "cust", "window_edge"),
 		sumContact("o1", d0.Add(-24*time.Hour), "t1", "cust", "status"),
-		other, gone,
+		other, gone, handedOver, legA, legB,
 		sumContact("x", d0.Add(-time.Hour), "t1", "someone_else", "status"),
 		sumContact("n1", d0.Add(time.Hour), "t1", "cust", "claim"),
 		sumContact("n2", d0.Add(7*24*time.Hour), "t1", "cust", "edge_after"),
@@ -122,7 +127,8 @@ func TestSummaryContactsFindSameCustomerContacts(t *testing.T) {
 		sumContact("noref", d0.Add(time.Minute), "t1", "", "status"),
 	)
 	from, to := d0, d0.Add(time.Millisecond)
-	got, err := s.SummaryContacts(ctx, store.ContactQuery{From: from, To: to, Before: 7 * 24 * time.Hour, After: 7 * 24 * time.Hour})
+	week := 7 * 24 * time.Hour
+	got, err := s.SummaryContacts(ctx, store.ContactQuery{From: from, To: to, Before: week, After: week, TransferGap: 2 * time.Minute})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -131,15 +137,45 @@ func TestSummaryContactsFindSameCustomerContacts(t *testing.T) {
 	}
 	var before, after []string
 	for _, n := range got[0].Before {
-		before = append(before, fmt.Sprintf("%s/%v", n.Primary, n.SameAgent))
+		before = append(before, n.Primary)
 	}
 	for _, n := range got[0].After {
 		after = append(after, n.Primary)
 	}
-	t.Run("earlier contacts are those in [t−7d, t), newest first, deleted ones left out", func(t *testing.T) {
-		want := []string{"status/false", "status/true", "window_edge/true"}
-		if !slices.Equal(before, want) {
-			t.Errorf("before = %v, want %v", before, want)
+	t.Run("earlier contacts are those in [t−7d, t), newest first, deleted ones and transfers left out", func(t *testing.T) {
+		want := []string{"status", "status", "window_edge"}
+		if !slices.Equal(before, want) || !got[0].Transfer {
+			t.Errorf("before = %v, want %v; transfer %v", before, want, got[0].Transfer)
+		}
+	})
+	t.Run("without transfer detection the handed-over call is an earlier contact", func(t *testing.T) {
+		got, err := s.SummaryContacts(ctx, store.ContactQuery{From: from, To: to, Before: week, TransferGap: -1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := len(got[0].Before); n != 4 || got[0].Before[0].Primary != "transferred_from" || got[0].Transfer {
+			t.Errorf("got %+v", got[0])
+		}
+	})
+	t.Run("the cohort counts resolve per reason", func(t *testing.T) {
+		cs, err := s.ReasonCohorts(ctx, store.ContactQuery{From: d0.Add(-8 * 24 * time.Hour), To: d0.Add(time.Hour),
+			After: week, TransferGap: 2 * time.Minute})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, c := range cs {
+			got = append(got, fmt.Sprintf("%s %d/%d", c.Reason, c.Resolved, c.Contacts))
+		}
+		slices.Sort(got)
+		// Every contact of "cust" has a later one within a week (for
+		// "transferred_from" not the call it was handed over to, but the
+		// claim an hour later); someone_else's status contact has none, and
+		// cust2's first call was only handed over, which resolves it.
+		want := []string{"handover_a 1/1", "handover_b 1/1", "late 0/1", "status 1/3", "too_old 0/1",
+			"transferred_from 0/1", "window_edge 0/1"}
+		if !slices.Equal(got, want) {
+			t.Errorf("got %v, want %v", got, want)
 		}
 	})
 	t.Run("later contacts are those in (t, t+7d], oldest first", func(t *testing.T) {
