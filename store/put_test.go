@@ -72,6 +72,51 @@ func TestPut(t *testing.T) {
 	})
 }
 
+func TestPutManyInChunks(t *testing.T) {
+	s := storetest.MustOpen(t)
+	var cs []store.Contact
+	for i := range 100 {
+		cs = append(cs, finished(t, t0.Add(time.Duration(i)*time.Minute), []string{"late", "damaged", "refund"}[i%3]))
+	}
+	if err := s.PutMany(ctx, cs); err != nil {
+		t.Fatal(err)
+	}
+	// The same batch again, some contacts newer, one twice in a chunk and
+	// a few new ones: whole chunks meet stored ids and go row by row.
+	again := append([]store.Contact(nil), cs...)
+	for i := 0; i < len(again); i += 9 {
+		again[i].Rev, again[i].Reasons, again[i].Deleted = 2, []string{"other"}, i%2 == 0
+	}
+	again[5] = again[4]
+	for range 40 {
+		again = append(again, finished(t, t0, "late"))
+	}
+	// A new id twice in one chunk, the second copy newer.
+	twice := again[len(again)-1]
+	twice.Rev, twice.Reasons = 3, []string{"refund"}
+	again = append(again, twice)
+	if err := s.PutMany(ctx, again); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := s.Get(ctx, twice.ID); got.Rev != 3 || got.Primary() != "refund" {
+		t.Errorf("a new id given twice: stored %+v, want the newer copy", got)
+	}
+	for i := 0; i < len(cs); i += 9 {
+		got, err := s.Get(ctx, cs[i].ID)
+		if err != nil || got.Rev != 2 || got.Primary() != "other" || got.Deleted != (i%2 == 0) {
+			t.Errorf("contact %d after the second batch: %+v, %v", i, got, err)
+		}
+	}
+	recent, _ := s.Recent(ctx, "ann", time.Time{}, 1000)
+	deleted := 6 // i = 0, 18, 36, 54, 72, 90
+	if len(recent) != 140-deleted {
+		t.Errorf("%d contacts listed, want %d", len(recent), 140-deleted)
+	}
+	if err := s.VerifyRollup(ctx); err != nil {
+		t.Error(err)
+	}
+}
+
 func TestPurge(t *testing.T) {
 	s := storetest.MustOpen(t, store.Options{Now: newClock(t0.AddDate(0, 2, 0)).Now})
 	old := finished(t, t0, "late", "damaged")

@@ -87,7 +87,7 @@ type Store struct {
 	wmu    sync.Mutex
 	closed atomic.Bool
 
-	stmtGet, stmtInsert, stmtUpdate, stmtRollupAdd, stmtRollupPrune *sql.Stmt
+	stmtGet, stmtInsert, stmtInsertChunk, stmtUpdate, stmtRollupAdd, stmtRollupPrune *sql.Stmt
 }
 
 // Draft is what a new contact starts with.
@@ -288,7 +288,7 @@ func (s *Store) Close() error {
 	if _, err := s.db.ExecContext(ctx, "PRAGMA optimize"); err != nil {
 		errs = append(errs, fmt.Errorf("optimize: %w", err))
 	}
-	for _, st := range []*sql.Stmt{s.stmtGet, s.stmtInsert, s.stmtUpdate, s.stmtRollupAdd, s.stmtRollupPrune} {
+	for _, st := range []*sql.Stmt{s.stmtGet, s.stmtInsert, s.stmtInsertChunk, s.stmtUpdate, s.stmtRollupAdd, s.stmtRollupPrune} {
 		if st != nil {
 			st.Close()
 		}
