@@ -99,7 +99,15 @@ func TestLoadOrCreateSecret(t *testing.T) {
 			}
 		}
 	})
-	t.Run("refuses a file that is not a secret", func(t *testing.T) {
+	t.Run("takes a passphrase a site wrote itself", func(t *testing.T) {
+		path := filepath.Join(t.TempDir(), "ref-secret")
+		os.WriteFile(path, []byte("  correct horse battery staple\n"), 0o600)
+		got, err := store.LoadOrCreateSecret(path)
+		if err != nil || string(got) != "correct horse battery staple" {
+			t.Errorf("LoadOrCreateSecret = %q, %v", got, err)
+		}
+	})
+	t.Run("refuses a file too short to be a secret", func(t *testing.T) {
 		path := filepath.Join(t.TempDir(), "ref-secret")
 		os.WriteFile(path, []byte("hunter2\n"), 0o600)
 		if _, err := store.LoadOrCreateSecret(path); err == nil || !strings.Contains(err.Error(), path) {

@@ -259,7 +259,7 @@ func (s *Store) init(ctx context.Context) error {
 	if !strings.EqualFold(mode, "wal") {
 		return fmt.Errorf("journal_mode is %q, want wal (is the file on a network share?)", mode)
 	}
-	if err := migrate(ctx, conn); err != nil {
+	if err := migrate(ctx, conn, migrations); err != nil {
 		return err
 	}
 	// Bounded statistics refresh, so plans stay good without start-up time
