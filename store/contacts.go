@@ -42,7 +42,6 @@ func (s *Store) prepare(ctx context.Context) error {
 		{&s.stmtInsert, sqlInsert},
 		{&s.stmtInsertChunk, sqlInsertChunk},
 		{&s.stmtUpdate, sqlUpdate},
-		{&s.stmtRollupAdd, sqlRollupAdd},
 		{&s.stmtRollupPrune, sqlRollupPrune},
 	} {
 		st, err := s.db.PrepareContext(ctx, p.sql)
@@ -50,6 +49,13 @@ func (s *Store) prepare(ctx context.Context) error {
 			return fmt.Errorf("prepare: %w", driverError(err))
 		}
 		*p.st = st
+	}
+	for i := range s.stmtRollupAdd {
+		st, err := s.db.PrepareContext(ctx, sqlRollupAdd(i+1))
+		if err != nil {
+			return fmt.Errorf("prepare: %w", driverError(err))
+		}
+		s.stmtRollupAdd[i] = st
 	}
 	return nil
 }

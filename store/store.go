@@ -87,7 +87,9 @@ type Store struct {
 	wmu    sync.Mutex
 	closed atomic.Bool
 
-	stmtGet, stmtInsert, stmtInsertChunk, stmtUpdate, stmtRollupAdd, stmtRollupPrune *sql.Stmt
+	stmtGet, stmtInsert, stmtInsertChunk, stmtUpdate, stmtRollupPrune *sql.Stmt
+	// stmtRollupAdd[n-1] adds to n rollup rows in one statement.
+	stmtRollupAdd [rollupBatch]*sql.Stmt
 }
 
 // Draft is what a new contact starts with.
@@ -288,7 +290,8 @@ func (s *Store) Close() error {
 	if _, err := s.db.ExecContext(ctx, "PRAGMA optimize"); err != nil {
 		errs = append(errs, fmt.Errorf("optimize: %w", err))
 	}
-	for _, st := range []*sql.Stmt{s.stmtGet, s.stmtInsert, s.stmtInsertChunk, s.stmtUpdate, s.stmtRollupAdd, s.stmtRollupPrune} {
+	stmts := append([]*sql.Stmt{s.stmtGet, s.stmtInsert, s.stmtInsertChunk, s.stmtUpdate, s.stmtRollupPrune}, s.stmtRollupAdd[:]...)
+	for _, st := range stmts {
 		if st != nil {
 			st.Close()
 		}
