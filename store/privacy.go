@@ -148,9 +148,5 @@ func writeNewFile(path string, data []byte) (err error) {
 			return err
 		}
 	}
-	if d, err := os.Open(dir); err == nil {
-		d.Sync()
-		d.Close()
-	}
-	return nil
+	return syncDir(dir)
 }

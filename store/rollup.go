@@ -313,10 +313,12 @@ func (s *Store) VerifyRollup(ctx context.Context) error {
 	return nil
 }
 
+// String names the row in VerifyRollup's report.
 func (k rollupKey) String() string {
 	return fmt.Sprintf("%s team %q reason %q", k.day, k.team, k.reason)
 }
 
+// String lists the non-zero counts by column name.
 func (c counts) String() string {
 	var b strings.Builder
 	for i, v := range c {

@@ -150,10 +150,10 @@ func open(ctx context.Context, path string, opt Options) (*Store, error) {
 			return nil, fmt.Errorf("load time zone %s: %w", DefaultZone, err)
 		}
 	}
+	setupProcess()
 	if err := prepareFile(abs); err != nil {
 		return nil, err
 	}
-	setupProcess()
 
 	db, err := sql.Open("sqlite", dsn(abs, opt.Collector))
 	if err != nil {
@@ -175,8 +175,13 @@ func prepareFile(path string) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
 		return fmt.Errorf("create folder (is the place writable?): %w", err)
 	}
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
-	if err != nil {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	if err == nil {
+		// New: make its name durable too, then SQLite takes the empty file.
+		defer f.Close()
+		return syncDir(filepath.Dir(path))
+	}
+	if f, err = os.OpenFile(path, os.O_RDWR, 0); err != nil {
 		return fmt.Errorf("open file for writing (is the place writable?): %w", err)
 	}
 	defer f.Close()
@@ -207,6 +212,19 @@ func prepareFile(path string) error {
 		if v := int(uint32(hdr[60])<<24 | uint32(hdr[61])<<16 | uint32(hdr[62])<<8 | uint32(hdr[63])); v > latestVersion() {
 			return schemaTooNew(v)
 		}
+	}
+	return nil
+}
+
+// syncDir makes the names in dir durable.
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	if err := d.Sync(); err != nil {
+		return fmt.Errorf("sync folder %s: %w", dir, err)
 	}
 	return nil
 }
