@@ -26,6 +26,7 @@ type htmlView struct {
 	RecodeMore  string
 	Unused      string
 	Lowest      string
+	Also        string
 	Agents      []htmlAgent
 	Footer      string
 }
@@ -150,7 +151,7 @@ func WriteHTML(w io.Writer, s *Summary) error {
 	}
 	v.Recode = notes(s.Health.CatchAllNotes)
 	if more := s.Health.CatchAllNotesTotal - len(s.Health.CatchAllNotes); more > 0 {
-		v.RecodeMore = p.msgf("more_notes", more)
+		v.RecodeMore = p.msgf("more_notes", p.num(more))
 	}
 	if len(s.Health.Unused) > 0 {
 		var ls []string
@@ -160,6 +161,7 @@ func WriteHTML(w io.Writer, s *Summary) error {
 		v.Unused = p.msgf("unused", s.Health.UnusedDays) + ": " + strings.Join(ls, ", ")
 	}
 	v.Lowest = p.lowestFCR(s.FCR.Lowest)
+	v.Also = p.alsoMentioned(s.Reasons, 12)
 	for _, a := range s.Agents {
 		v.Agents = append(v.Agents, htmlAgent{a.Agent, p.num(a.Count), p.pct(a.Share, 1), p.pct(a.CatchAllShare, 0), p.durp(a.MedianS)})
 	}
@@ -303,6 +305,7 @@ var htmlTemplate = template.Must(template.New("summary").Parse(`<!DOCTYPE html>
 {{end}}</tbody>
 </table>
 {{if .More}}<p class="muted">{{.More}}</p>{{end}}
+{{if .Also}}<p class="muted">{{index .Msg "also_mentioned"}}: {{.Also}}</p>{{end}}
 </section>
 
 <section>

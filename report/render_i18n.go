@@ -60,7 +60,7 @@ var messages = map[string][3]string{
 	"health":                      {"Taksonomihelse", "Taxonomihälsa", "Taxonomy health"},
 	"health_line":                 {"«annet» %s · ubrukte årsaker (%d d): %s · ukjent løst-status %s · kunderef %s", "”annat” %s · oanvända orsaker (%d d): %s · okänd lösningsstatus %s · kundref %s", "“other” %s · reasons unused (%d d): %s · unknown outcome %s · customer ref %s"},
 	"recode":                      {"Til omkoding («annet»)", "Att koda om (”annat”)", "To recode (“other”)"},
-	"more_notes":                  {"… og %d notater til", "… och %d anteckningar till", "… and %d more notes"},
+	"more_notes":                  {"… og %s notater til", "… och %s anteckningar till", "… and %s more notes"},
 	"unused":                      {"Ubrukt i %d dager", "Oanvänt i %d dagar", "Unused for %d days"},
 	"taxonomy":                    {"taksonomi %s v%d", "taxonomi %s v%d", "taxonomy %s v%d"},
 	"agents":                      {"Per agent", "Per agent", "By agent"},
@@ -179,11 +179,13 @@ func (p printer) delta(d *float64, isNew bool) string {
 	case d == nil:
 		return p.msg("na")
 	}
-	s := p.pct(*d, 0)
-	if math.Round(*d*100) > 0 {
-		s = "+" + s
+	switch r := math.Round(*d * 100); {
+	case r > 0:
+		return "+" + p.pct(*d, 0)
+	case r == 0:
+		return p.pct(0, 0) // not "−0 %"
 	}
-	return s
+	return p.pct(*d, 0)
 }
 
 // pvalue formats a p-value: "p<0,001" below 0.001, else two significant

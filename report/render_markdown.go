@@ -74,7 +74,7 @@ func WriteMarkdown(w io.Writer, s *Summary) error {
 		if r.Count == 0 && flag == "" {
 			continue
 		}
-		if i >= 25 && flag == "" {
+		if i >= 20 && flag == "" {
 			rest++
 			restN += r.Count
 			continue
@@ -89,6 +89,10 @@ func WriteMarkdown(w io.Writer, s *Summary) error {
 	if rest > 0 {
 		line()
 		line("_", md(p.msgf("more_reasons", rest, p.num(restN))), "_")
+	}
+	if also := p.alsoMentioned(s.Reasons, 8); also != "" {
+		line()
+		line(md(p.msg("also_mentioned")), ": ", md(also))
 	}
 
 	line()
@@ -157,7 +161,7 @@ func WriteMarkdown(w io.Writer, s *Summary) error {
 			line("- ", p.clock(n.At, s.Days > 1), " ", md(n.Text))
 		}
 		if more := s.Health.CatchAllNotesTotal - len(s.Health.CatchAllNotes); more > 0 {
-			line("- ", md(p.msgf("more_notes", more)))
+			line("- ", md(p.msgf("more_notes", p.num(more))))
 		}
 	}
 	if len(s.Health.Unused) > 0 {

@@ -1,6 +1,8 @@
 package report
 
 import (
+	"cmp"
+	"slices"
 	"strings"
 )
 
@@ -121,7 +123,10 @@ func NewPhrases(s *Summary) Phrases {
 	if hl.Unused != nil {
 		unused = p.num(len(hl.Unused))
 	}
-	ph.Health = p.msgf("health_line", p.pct(hl.CatchAllShare, 0), hl.UnusedDays, unused, p.pct(hl.UnknownShare, 0), p.pct(hl.RefCoverage, 0))
+	if hl.Level == "warn" || hl.Level == "alert" {
+		ph.Health = "⚠ "
+	}
+	ph.Health += p.msgf("health_line", p.pct(hl.CatchAllShare, 0), hl.UnusedDays, unused, p.pct(hl.UnknownShare, 0), p.pct(hl.RefCoverage, 0))
 	if hl.Taxonomy.ID != "" {
 		ph.Health += " · " + p.msgf("taxonomy", hl.Taxonomy.ID, hl.Taxonomy.Revision)
 	}
@@ -217,6 +222,26 @@ func (p printer) lowestFCR(ls []ReasonFCR) string {
 	var parts []string
 	for _, l := range ls {
 		parts = append(parts, l.Label+" "+p.pct(l.FCR, 0)+" (n="+p.num(l.Contacts)+")")
+	}
+	return strings.Join(parts, " · ")
+}
+
+// alsoMentioned words the reasons most often mentioned as secondary, at
+// most n of them, most mentioned first.
+func (p printer) alsoMentioned(reasons []ReasonRow, n int) string {
+	var rs []*ReasonRow
+	for i := range reasons {
+		if reasons[i].AlsoMentioned > 0 {
+			rs = append(rs, &reasons[i])
+		}
+	}
+	slices.SortStableFunc(rs, func(a, b *ReasonRow) int { return cmp.Compare(b.AlsoMentioned, a.AlsoMentioned) })
+	var parts []string
+	for _, r := range rs[:min(n, len(rs))] {
+		parts = append(parts, r.Label+" "+p.num(r.AlsoMentioned))
+	}
+	if len(rs) > n {
+		parts = append(parts, "…")
 	}
 	return strings.Join(parts, " · ")
 }

@@ -3,6 +3,7 @@ package report
 import (
 	"bufio"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/charmbracelet/x/ansi"
@@ -102,15 +103,36 @@ func cell(s string, w int, right bool) string {
 	return s + gap
 }
 
-// reasonTable are the reason table's columns: 2 + 28 + 6 + 7 + 7 + 7 + 6 +
-// 13 + 15 + 8 separating spaces = 99 columns.
-var reasonTable = []struct {
+// column is one column of the reason table.
+type column struct {
 	key   string
 	width int
 	right bool
-}{
-	{"reason", 28, false}, {"count", 6, true}, {"share", 7, true}, {"Δ7", 7, true}, {"Δ28", 7, true},
-	{"median", 6, true}, {"owner", 13, false}, {"flag", 15, false},
+}
+
+// reasonTable returns the reason table's columns for a width: at 100, 2 +
+// 28 + 6 + 7 + 7 + 7 + 6 + 13 + 15 + 8 separating spaces = 99 columns; a
+// narrower table drops Δ7, then narrows the label and owner columns.
+func reasonTable(width int) []column {
+	cols := []column{
+		{"reason", 28, false}, {"count", 6, true}, {"share", 7, true}, {"Δ7", 7, true}, {"Δ28", 7, true},
+		{"median", 6, true}, {"owner", 13, false}, {"flag", 15, false},
+	}
+	over := 99 - width
+	if over <= 0 {
+		return cols
+	}
+	cols = slices.Delete(cols, 3, 4)
+	over -= 8
+	if over > 0 {
+		cut := min(over, 12)
+		cols[0].width -= cut
+		over -= cut
+	}
+	if over > 0 {
+		cols[5].width -= min(over, 5)
+	}
+	return cols
 }
 
 // WriteText renders s for a terminal: aligned, at most o.Width columns.
@@ -253,9 +275,10 @@ func (t *textWriter) writeReasons(s *Summary, p printer, maxRows int) {
 	for _, id := range s.Pareto.IDs {
 		vital[id] = true
 	}
+	table := reasonTable(t.width)
 	var head strings.Builder
 	head.WriteString("  ")
-	for i, c := range reasonTable {
+	for i, c := range table {
 		if i > 0 {
 			head.WriteByte(' ')
 		}
@@ -280,16 +303,17 @@ func (t *textWriter) writeReasons(s *Summary, p printer, maxRows int) {
 		if vital[r.ID] {
 			mark = "• "
 		}
-		cells := []string{r.Label, p.num(r.Count), p.pct(r.Share, 1), p.delta(r.Delta7, r.New7),
-			p.delta(r.Delta28, r.New28), p.durp(r.MedianS), r.OwnerLabel, flag}
+		cells := map[string]string{"reason": r.Label, "count": p.num(r.Count), "share": p.pct(r.Share, 1),
+			"Δ7": p.delta(r.Delta7, r.New7), "Δ28": p.delta(r.Delta28, r.New28), "median": p.durp(r.MedianS),
+			"owner": r.OwnerLabel, "flag": flag}
 		var b strings.Builder
 		b.WriteString(mark)
-		for j, c := range reasonTable {
+		for j, c := range table {
 			if j > 0 {
 				b.WriteByte(' ')
 			}
-			text := cell(cells[j], c.width, c.right)
-			if j == len(reasonTable)-1 {
+			text := cell(cells[c.key], c.width, c.right)
+			if j == len(table)-1 {
 				text = strings.TrimRight(text, " ")
 				switch {
 				case r.Spike:
@@ -307,14 +331,8 @@ func (t *textWriter) writeReasons(s *Summary, p printer, maxRows int) {
 	if rest > 0 {
 		t.line(t.style(sgrDim, "  "+p.msgf("more_reasons", rest, p.num(restN))))
 	}
-	var also []string
-	for _, r := range s.Reasons {
-		if r.AlsoMentioned > 0 {
-			also = append(also, r.Label+" "+p.num(r.AlsoMentioned))
-		}
-	}
-	if len(also) > 0 {
-		t.para("  "+p.msg("also_mentioned")+": "+strings.Join(also, " · "), 4, sgrDim)
+	if also := p.alsoMentioned(s.Reasons, 8); also != "" {
+		t.para("  "+p.msg("also_mentioned")+": "+also, 4, sgrDim)
 	}
 }
 
@@ -353,6 +371,6 @@ func (t *textWriter) writeNotes(p printer, notes []Note, n int, withDate bool, t
 		t.para("    "+p.clock(note.At, withDate)+" «"+note.Text+"»", 10, sgrDim)
 	}
 	if total > n {
-		t.line(t.style(sgrDim, "    "+p.msgf("more_notes", total-min(n, len(notes)))))
+		t.line(t.style(sgrDim, "    "+p.msgf("more_notes", p.num(total-min(n, len(notes))))))
 	}
 }
