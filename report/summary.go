@@ -18,7 +18,7 @@ import (
 	"whycall/store"
 )
 
-// Source is what Summarize reads; *store.Store implements it.
+// Source is what Summarize reads; *store.SummaryReader implements it.
 type Source interface {
 	// Location is the time zone whose calendar days the rollup counts by.
 	Location() *time.Location
@@ -451,5 +451,5 @@ type AgentRow struct {
 	MedianS       *float64 `json:"median_s"`
 }
 
-// The store is the Source the CLI and the TUI use.
-var _ Source = (*store.Store)(nil)
+// The store's summary reader is the Source the CLI and the TUI use.
+var _ Source = (*store.SummaryReader)(nil)

@@ -141,8 +141,13 @@ type inputs struct {
 	rollCohort  []store.ReasonCohort
 }
 
+// maxReads is how many of a summary's queries run at once.
+const maxReads = 4
+
 // read runs the summary's queries concurrently: the store is SQLite in WAL
-// mode, where readers do not block each other.
+// mode, where readers do not block each other. Reading contacts is split in
+// pieces (halves of a day, or single days), so that finding each contact's
+// earlier contacts, the costliest part, spreads over the cores.
 func (p *plan) read(ctx context.Context, src Source, opt Options) (*inputs, error) {
 	loc := src.Location()
 	in := &inputs{}
@@ -150,10 +155,14 @@ func (p *plan) read(ctx context.Context, src Source, opt Options) (*inputs, erro
 		wg   sync.WaitGroup
 		mu   sync.Mutex
 		errs []error
+		sem  = make(chan struct{}, maxReads)
 	)
 	run := func(f func() error) {
 		wg.Go(func() {
-			if err := f(); err != nil {
+			sem <- struct{}{}
+			err := f()
+			<-sem
+			if err != nil {
 				mu.Lock()
 				errs = append(errs, err)
 				mu.Unlock()
@@ -162,11 +171,31 @@ func (p *plan) read(ctx context.Context, src Source, opt Options) (*inputs, erro
 	}
 	contacts := func(dst *[]store.SummaryContact, q store.ContactQuery) {
 		q.Team, q.TransferGap = p.team, opt.TransferGap
-		run(func() (err error) { *dst, err = src.SummaryContacts(ctx, q); return err })
+		for _, part := range pieces(q.From, q.To, loc) {
+			piece := q
+			piece.From, piece.To = part[0], part[1]
+			run(func() error {
+				cs, err := src.SummaryContacts(ctx, piece)
+				mu.Lock()
+				*dst = append(*dst, cs...)
+				mu.Unlock()
+				return err
+			})
+		}
 	}
 	cohorts := func(dst *[]store.ReasonCohort, q store.ContactQuery) {
 		q.Team, q.TransferGap = p.team, opt.TransferGap
-		run(func() (err error) { *dst, err = src.ReasonCohorts(ctx, q); return err })
+		for _, part := range pieces(q.From, q.To, loc) {
+			piece := q
+			piece.From, piece.To = part[0], part[1]
+			run(func() error {
+				cs, err := src.ReasonCohorts(ctx, piece)
+				mu.Lock()
+				*dst = append(*dst, cs...)
+				mu.Unlock()
+				return err
+			})
+		}
 	}
 	if p.detail {
 		contacts(&in.contacts, store.ContactQuery{From: p.from.Start(loc), To: p.to.End(loc),
@@ -203,6 +232,37 @@ func (p *plan) read(ctx context.Context, src Source, opt Options) (*inputs, erro
 	return in, nil
 }
 
+// pieces splits [from, to) into its local days, or a single day at noon.
+func pieces(from, to time.Time, loc *time.Location) [][2]time.Time {
+	var out [][2]time.Time
+	for d := DayOf(from, loc); d.Start(loc).Before(to); d = d.Add(1) {
+		a, b := maxTime(d.Start(loc), from), minTime(d.End(loc), to)
+		out = append(out, [2]time.Time{a, b})
+	}
+	if len(out) == 1 {
+		a, b := out[0][0], out[0][1]
+		mid := time.Date(a.In(loc).Year(), a.In(loc).Month(), a.In(loc).Day(), 12, 0, 0, 0, loc)
+		if a.Before(mid) && mid.Before(b) {
+			out = [][2]time.Time{{a, mid}, {mid, b}}
+		}
+	}
+	return out
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
+}
+
+func minTime(a, b time.Time) time.Time {
+	if a.Before(b) {
+		return a
+	}
+	return b
+}
+
 // computer turns inputs into a Summary.
 type computer struct {
 	p         *plan
@@ -221,7 +281,7 @@ type computer struct {
 	// detail figures per reason, from single contacts
 	versions map[string]map[string]bool
 	handles  map[string][]int64
-	notes    map[string][]Note
+	notes    map[string][]rawNote // newest first
 }
 
 func (c *computer) compute() *Summary {
@@ -331,9 +391,7 @@ func (c *computer) reasonRows() {
 			row.MedianS = ptr(Median(hs) / 1000)
 			row.P90S = ptr(Percentile(hs, 0.9) / 1000)
 		}
-		if ns := c.notes[id]; len(ns) > 0 {
-			row.Notes = ns[:min(len(ns), c.opt.NotesPerReason)]
-		}
+		row.Notes = c.noteList(c.notes[id], c.opt.NotesPerReason)
 		if row.Count == 0 && row.AlsoMentioned == 0 && !row.Drop {
 			continue
 		}
@@ -640,10 +698,8 @@ func (c *computer) owners() {
 			if (praiseFirst && !r.Praise) || (!praiseFirst && !r.Spike) {
 				continue
 			}
-			for _, n := range c.notes[r.ID] {
-				if len(o.Notes) < c.opt.NotesPerReason {
-					o.Notes = append(o.Notes, n)
-				}
+			if room := c.opt.NotesPerReason - len(o.Notes); room > 0 {
+				o.Notes = append(o.Notes, c.noteList(c.notes[r.ID], room)...)
 			}
 		}
 	}
@@ -667,9 +723,8 @@ func (c *computer) praise() {
 		if !r.Praise || r.Count == 0 {
 			continue
 		}
-		ns := c.notes[r.ID]
 		s.Praise = append(s.Praise, PraiseRow{ID: r.ID, Label: r.Label, Owner: r.Owner, OwnerLabel: r.OwnerLabel,
-			Suggestion: c.info[r.ID].suggestion, Count: r.Count, Notes: ns[:min(len(ns), maxDigestNotes)]})
+			Suggestion: c.info[r.ID].suggestion, Count: r.Count, Notes: c.noteList(c.notes[r.ID], maxDigestNotes)})
 	}
 }
 
@@ -697,15 +752,15 @@ func (c *computer) health() {
 	h.UnknownShare = s.FCR.UnknownShare
 	h.RefCoverage = ratio(c.total.ref, s.Total)
 	h.UnusedDays = opt.UnusedDays
-	h.CatchAllNotes = []Note{}
+	var recode []rawNote
 	for id, ri := range c.info {
 		if ri.catchAll || id == "" {
-			h.CatchAllNotesTotal += len(c.notes[id])
-			h.CatchAllNotes = append(h.CatchAllNotes, c.notes[id]...)
+			recode = append(recode, c.notes[id]...)
 		}
 	}
-	sortNotes(h.CatchAllNotes)
-	h.CatchAllNotes = h.CatchAllNotes[:min(len(h.CatchAllNotes), maxCatchAllNotes)]
+	sortNotes(recode)
+	h.CatchAllNotesTotal = len(recode)
+	h.CatchAllNotes = c.noteList(recode, maxCatchAllNotes)
 
 	cur := c.current()
 	h.Versions = []TaxonomyRef{}
@@ -779,10 +834,27 @@ func ratioF(a, b float64) float64 {
 	return a / b
 }
 
-func sortNotes(ns []Note) {
-	slices.SortStableFunc(ns, func(a, b Note) int {
-		return cmp.Or(b.At.Compare(a.At), cmp.Compare(a.Reason, b.Reason), cmp.Compare(a.Text, b.Text))
+// rawNote is a note as read, before it is shown: most are never shown, so
+// their times are turned into local times only when they are.
+type rawNote struct {
+	ms           int64
+	reason, text string
+}
+
+// sortNotes sorts notes newest first.
+func sortNotes(ns []rawNote) {
+	slices.SortFunc(ns, func(a, b rawNote) int {
+		return cmp.Or(cmp.Compare(b.ms, a.ms), cmp.Compare(a.reason, b.reason), cmp.Compare(a.text, b.text))
 	})
+}
+
+// noteList returns the first n of the sorted notes ns, ready to show.
+func (c *computer) noteList(ns []rawNote, n int) []Note {
+	out := make([]Note, 0, min(n, len(ns)))
+	for _, r := range ns[:min(n, len(ns))] {
+		out = append(out, Note{At: time.UnixMilli(r.ms).In(c.loc), Reason: r.reason, Text: r.text})
+	}
+	return out
 }
 
 // roundTo rounds x to n decimals, for stable output.

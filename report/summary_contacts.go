@@ -15,7 +15,7 @@ func (c *computer) scanContacts() {
 	p, s := c.p, c.s
 	c.versions = map[string]map[string]bool{}
 	c.handles = map[string][]int64{}
-	c.notes = map[string][]Note{}
+	c.notes = map[string][]rawNote{}
 	maxMs := store.MaxHandleTime.Milliseconds()
 	var all []int64
 	dayStart := p.from.Start(c.loc).UnixMilli()
@@ -45,7 +45,7 @@ func (c *computer) scanContacts() {
 			all = append(all, h)
 		}
 		if k.Note != "" {
-			c.notes[id] = append(c.notes[id], Note{At: time.UnixMilli(k.StartedAt).In(c.loc), Reason: id, Text: k.Note})
+			c.notes[id] = append(c.notes[id], rawNote{ms: k.StartedAt, reason: id, text: k.Note})
 		}
 		if hours != nil {
 			if b := (k.StartedAt - dayStart) / hourMs; b >= 0 && int(b) < len(hours) {
@@ -217,6 +217,21 @@ func (c *computer) sameCategoryCohorts(contacts []store.SummaryContact) []store.
 	return out
 }
 
+// mergeCohorts sums the counts of each reason, in reason order.
+func mergeCohorts(cs []store.ReasonCohort) []store.ReasonCohort {
+	slices.SortFunc(cs, func(a, b store.ReasonCohort) int { return cmp.Compare(a.Reason, b.Reason) })
+	var out []store.ReasonCohort
+	for _, c := range cs {
+		if n := len(out); n > 0 && out[n-1].Reason == c.Reason {
+			out[n-1].Contacts += c.Contacts
+			out[n-1].Resolved += c.Resolved
+			continue
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
 // measuredFCR computes the measured FCR on the matured cohort.
 func (c *computer) measuredFCR() {
 	s, opt := c.s, c.opt
@@ -226,6 +241,7 @@ func (c *computer) measuredFCR() {
 	if opt.FCRSameCategory {
 		cohort = c.sameCategoryCohorts(c.in.cohortContacts)
 	}
+	cohort = mergeCohorts(cohort) // the cohort was read in pieces
 	f.Lowest = []ReasonFCR{}
 	for _, r := range cohort {
 		f.CohortSize += r.Contacts

@@ -31,6 +31,7 @@ var oslo = func() *time.Location {
 type fixture struct {
 	t      *testing.T
 	s      *store.Store
+	r      *store.SummaryReader
 	v1, v2 *taxonomy.Taxonomy
 	n      int
 	batch  []store.Contact
@@ -43,6 +44,7 @@ func newFixture(t *testing.T) *fixture {
 		return time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(tick.Add(1)) * time.Millisecond)
 	}
 	f := &fixture{t: t, s: storetest.MustOpen(t, store.Options{Location: oslo, Now: clock})}
+	f.r = reader(t, f.s)
 	for i, name := range []string{"testdata/taxonomy-v1.yaml", "testdata/taxonomy-v2.yaml"} {
 		y, err := os.ReadFile(name)
 		if err != nil {
@@ -106,6 +108,18 @@ func (f *fixture) add(cs ...contact) {
 	}
 }
 
+// reader returns a summary reader of s, closed when the test ends.
+func reader(t *testing.T, s *store.Store) *store.SummaryReader {
+	t.Helper()
+	r := s.SummaryReader()
+	t.Cleanup(func() {
+		if err := r.Close(); err != nil {
+			t.Errorf("close summary reader: %v", err)
+		}
+	})
+	return r
+}
+
 func (f *fixture) save() {
 	f.t.Helper()
 	if err := f.s.PutMany(context.Background(), f.batch); err != nil {
@@ -116,7 +130,7 @@ func (f *fixture) save() {
 
 func (f *fixture) summarize(day Day, opt Options) *Summary {
 	f.t.Helper()
-	s, err := Summarize(context.Background(), f.s, Request{Day: day}, opt)
+	s, err := Summarize(context.Background(), f.r, Request{Day: day}, opt)
 	if err != nil {
 		f.t.Fatal(err)
 	}
@@ -396,10 +410,14 @@ func TestUnusedReasons(t *testing.T) {
 
 func TestMeasuredFCRLowestReasons(t *testing.T) {
 	f := handMade(t)
+	// An afternoon contact on the cohort day, read in the other half of the
+	// day, must add to the same reason.
+	f.add(contact{at: at(handDay.Add(-7), 15, 0), reasons: []string{"delivery_status"}, ref: "k9"})
+	f.save()
 	o := handOptions()
 	o.FCRMinContacts = 5
 	s := f.summarize(handDay, o)
-	want := []ReasonFCR{{ID: "delivery_status", Label: "Hvor er varen min?", Contacts: 8, FCR: 5.0 / 8}}
+	want := []ReasonFCR{{ID: "delivery_status", Label: "Hvor er varen min?", Contacts: 9, FCR: 6.0 / 9}}
 	if !slices.Equal(s.FCR.Lowest, want) {
 		t.Errorf("got %+v", s.FCR.Lowest)
 	}
@@ -453,7 +471,7 @@ func TestOneDayOfHistory(t *testing.T) {
 
 func TestBadInput(t *testing.T) {
 	ctx := context.Background()
-	empty := storetest.MustOpen(t, store.Options{Location: oslo})
+	empty := reader(t, storetest.MustOpen(t, store.Options{Location: oslo}))
 	f := handMade(t)
 	tests := []struct {
 		name string
@@ -462,8 +480,8 @@ func TestBadInput(t *testing.T) {
 		want error
 	}{
 		{"an empty database", empty, Request{Day: handDay}, ErrNoData},
-		{"an unknown team", f.s, Request{Day: handDay, Team: "nobody"}, ErrUnknownTeam},
-		{"a day in the future", f.s, Request{Day: handDay.Add(2)}, ErrFutureDate},
+		{"an unknown team", f.r, Request{Day: handDay, Team: "nobody"}, ErrUnknownTeam},
+		{"a day in the future", f.r, Request{Day: handDay.Add(2)}, ErrFutureDate},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -474,13 +492,13 @@ func TestBadInput(t *testing.T) {
 		})
 	}
 	t.Run("an unknown team's error lists the teams", func(t *testing.T) {
-		_, err := Summarize(ctx, f.s, Request{Day: handDay, Team: "nobody"}, handOptions())
+		_, err := Summarize(ctx, f.r, Request{Day: handDay, Team: "nobody"}, handOptions())
 		if err == nil || !strings.Contains(err.Error(), "t1") {
 			t.Errorf("got %v", err)
 		}
 	})
 	t.Run("a day before the first contact is an empty summary, not an error", func(t *testing.T) {
-		s, err := Summarize(ctx, f.s, Request{Day: handDay.Add(-100)}, handOptions())
+		s, err := Summarize(ctx, f.r, Request{Day: handDay.Add(-100)}, handOptions())
 		if err != nil || s.Total != 0 || !slices.Contains(s.Notices, "no_contacts") {
 			t.Errorf("got %v, %v", s, err)
 		}
@@ -488,7 +506,7 @@ func TestBadInput(t *testing.T) {
 	t.Run("options out of range name their key", func(t *testing.T) {
 		o := handOptions()
 		o.RepeatWindowDays = 31
-		if _, err := Summarize(ctx, f.s, Request{Day: handDay}, o); err == nil || !strings.Contains(err.Error(), "repeat_window_days") {
+		if _, err := Summarize(ctx, f.r, Request{Day: handDay}, o); err == nil || !strings.Contains(err.Error(), "repeat_window_days") {
 			t.Errorf("got %v", err)
 		}
 	})
@@ -499,14 +517,14 @@ func TestTeamFilter(t *testing.T) {
 	f.add(contact{at: at(handDay, 9, 0), team: "t2", reasons: []string{"invoice_wrong"}})
 	f.save()
 	one := f.summarize(handDay, handOptions())
-	s, err := Summarize(context.Background(), f.s, Request{Day: handDay, Team: "t2"}, handOptions())
+	s, err := Summarize(context.Background(), f.r, Request{Day: handDay, Team: "t2"}, handOptions())
 	if err != nil {
 		t.Fatal(err)
 	}
 	if s.Total != 1 || s.Team != "t2" || one.Total != 27 {
 		t.Errorf("t2 total %d, all teams %d", s.Total, one.Total)
 	}
-	t1, err := Summarize(context.Background(), f.s, Request{Day: handDay, Team: "t1"}, handOptions())
+	t1, err := Summarize(context.Background(), f.r, Request{Day: handDay, Team: "t1"}, handOptions())
 	if err != nil || t1.Total != 26 {
 		t.Errorf("t1 total %v (%v)", t1, err)
 	}
@@ -551,7 +569,7 @@ func TestDSTDays(t *testing.T) {
 			if s.Hours[2].Count != 1 {
 				t.Errorf("the contact 150 minutes in is in the third hour: %+v", s.Hours)
 			}
-			if prev, _ := Summarize(context.Background(), f.s, Request{Day: tt.day.Add(-1)}, o); prev.Total != 1 {
+			if prev, _ := Summarize(context.Background(), f.r, Request{Day: tt.day.Add(-1)}, o); prev.Total != 1 {
 				t.Errorf("the day before has %d contacts, want 1", prev.Total)
 			}
 		})
@@ -606,4 +624,20 @@ func TestDayArithmetic(t *testing.T) {
 			t.Errorf("got %d", n)
 		}
 	})
+}
+
+func TestReadsAreSplitIntoPieces(t *testing.T) {
+	d := Day{2026, time.October, 25}
+	got := pieces(d.Start(oslo), d.End(oslo), oslo)
+	if len(got) != 2 || !got[0][0].Equal(d.Start(oslo)) || got[0][1].In(oslo).Hour() != 12 || !got[1][1].Equal(d.End(oslo)) {
+		t.Errorf("one day: %v", got)
+	}
+	got = pieces(d.Start(oslo), d.Add(3).Start(oslo), oslo)
+	if len(got) != 3 || !got[1][0].Equal(d.Add(1).Start(oslo)) || !got[2][1].Equal(d.Add(3).Start(oslo)) {
+		t.Errorf("three days: %v", got)
+	}
+	short := d.Start(oslo).Add(13 * time.Hour)
+	if got := pieces(short, short.Add(time.Hour), oslo); len(got) != 1 {
+		t.Errorf("an hour after noon: %v", got)
+	}
 }

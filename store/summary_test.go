@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -26,6 +27,18 @@ func sumPut(t *testing.T, s *store.Store, cs ...store.Contact) {
 	if err := s.PutMany(context.Background(), cs); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// sumReader returns a summary reader of s, closed when the test ends.
+func sumReader(t *testing.T, s *store.Store) *store.SummaryReader {
+	t.Helper()
+	r := s.SummaryReader()
+	t.Cleanup(func() {
+		if err := r.Close(); err != nil {
+			t.Errorf("close summary reader: %v", err)
+		}
+	})
+	return r
 }
 
 // sumContact is a finished five-minute contact.
@@ -87,7 +100,7 @@ func TestSummaryContactsReadOneLocalDay(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := s.SummaryContacts(ctx, tt.q)
+			got, err := sumReader(t, s).SummaryContacts(ctx, tt.q)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -128,7 +141,7 @@ func TestSummaryContactsFindSameCustomerContacts(t *testing.T) {
 	)
 	from, to := d0, d0.Add(time.Millisecond)
 	week := 7 * 24 * time.Hour
-	got, err := s.SummaryContacts(ctx, store.ContactQuery{From: from, To: to, Before: week, After: week, TransferGap: 2 * time.Minute})
+	got, err := sumReader(t, s).SummaryContacts(ctx, store.ContactQuery{From: from, To: to, Before: week, After: week, TransferGap: 2 * time.Minute})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -149,7 +162,7 @@ func TestSummaryContactsFindSameCustomerContacts(t *testing.T) {
 		}
 	})
 	t.Run("without transfer detection the handed-over call is an earlier contact", func(t *testing.T) {
-		got, err := s.SummaryContacts(ctx, store.ContactQuery{From: from, To: to, Before: week, TransferGap: -1})
+		got, err := sumReader(t, s).SummaryContacts(ctx, store.ContactQuery{From: from, To: to, Before: week, TransferGap: -1})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -158,7 +171,7 @@ func TestSummaryContactsFindSameCustomerContacts(t *testing.T) {
 		}
 	})
 	t.Run("the cohort counts resolve per reason", func(t *testing.T) {
-		cs, err := s.ReasonCohorts(ctx, store.ContactQuery{From: d0.Add(-8 * 24 * time.Hour), To: d0.Add(time.Hour),
+		cs, err := sumReader(t, s).ReasonCohorts(ctx, store.ContactQuery{From: d0.Add(-8 * 24 * time.Hour), To: d0.Add(time.Hour),
 			After: week, TransferGap: 2 * time.Minute})
 		if err != nil {
 			t.Fatal(err)
@@ -185,7 +198,7 @@ func TestSummaryContactsFindSameCustomerContacts(t *testing.T) {
 		}
 	})
 	t.Run("only contacts with a reference are kept when asked", func(t *testing.T) {
-		got, err := s.SummaryContacts(ctx, store.ContactQuery{From: d0, To: d0.Add(time.Hour), WithRef: true})
+		got, err := sumReader(t, s).SummaryContacts(ctx, store.ContactQuery{From: d0, To: d0.Add(time.Hour), WithRef: true})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -195,7 +208,7 @@ func TestSummaryContactsFindSameCustomerContacts(t *testing.T) {
 	})
 	t.Run("agents are read only when asked", func(t *testing.T) {
 		for _, agents := range []bool{false, true} {
-			got, err := s.SummaryContacts(ctx, store.ContactQuery{From: d0, To: d0.Add(time.Hour), Agents: agents})
+			got, err := sumReader(t, s).SummaryContacts(ctx, store.ContactQuery{From: d0, To: d0.Add(time.Hour), Agents: agents})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -212,8 +225,8 @@ func TestRollupReadsForTheSummary(t *testing.T) {
 	ctx := context.Background()
 	s := storetest.MustOpen(t, store.Options{Location: sumOslo})
 	t.Run("an empty database has no days, teams or reasons", func(t *testing.T) {
-		first, last, err := s.DataDays(ctx, "")
-		teams, err2 := s.Teams(ctx)
+		first, last, err := sumReader(t, s).DataDays(ctx, "")
+		teams, err2 := sumReader(t, s).Teams(ctx)
 		if err != nil || err2 != nil || first != "" || last != "" || len(teams) != 0 {
 			t.Errorf("got %q %q %v (%v, %v)", first, last, teams, err, err2)
 		}
@@ -231,48 +244,52 @@ func TestRollupReadsForTheSummary(t *testing.T) {
 		sumContact("5", d(14, 11), "", "", "status"),
 	)
 	t.Run("one team's rows", func(t *testing.T) {
-		rows, err := s.ReasonDays(ctx, "2026-01-13", "2026-01-13", "t1")
+		rows, err := sumReader(t, s).ReasonDays(ctx, "2026-01-13", "2026-01-13", "t1")
 		if err != nil {
 			t.Fatal(err)
 		}
-		want := []store.ReasonDay{{Day: "2026-01-13", Reason: "late", Primary: 2, HandleN: 1, HandleMs: 300000,
+		want := []store.ReasonDay{{Day: "2026-01-13", Reason: "late", Team: "t1", Primary: 2, HandleN: 1, HandleMs: 300000,
 			Resolved: 1, Escalated: 1, Ref: 1}}
 		if !slices.Equal(rows, want) {
 			t.Errorf("got %+v\nwant %+v", rows, want)
 		}
 	})
-	t.Run("all teams are summed per day and reason", func(t *testing.T) {
-		rows, err := s.ReasonDays(ctx, "2026-01-12", "2026-01-13", "")
+	t.Run("all teams' rows come in day order", func(t *testing.T) {
+		rows, err := sumReader(t, s).ReasonDays(ctx, "2026-01-12", "2026-01-13", "")
 		if err != nil {
 			t.Fatal(err)
 		}
 		var got []string
 		for _, r := range rows {
-			got = append(got, fmt.Sprintf("%s %s p%d s%d h%d ref%d", r.Day, r.Reason, r.Primary, r.Secondary, r.HandleN, r.Ref))
+			got = append(got, fmt.Sprintf("%s %s %s p%d s%d h%d ref%d", r.Day, r.Team, r.Reason, r.Primary, r.Secondary, r.HandleN, r.Ref))
 		}
-		want := []string{"2026-01-12 late p1 s0 h1 ref1", "2026-01-12 status p0 s1 h0 ref0",
-			"2026-01-13 late p3 s0 h2 ref2", "2026-01-13 status p1 s0 h1 ref0"}
+		if !slices.IsSortedFunc(got, func(a, b string) int { return strings.Compare(a[:10], b[:10]) }) {
+			t.Errorf("not in day order: %v", got)
+		}
+		slices.Sort(got)
+		want := []string{"2026-01-12 t1 late p1 s0 h1 ref1", "2026-01-12 t1 status p0 s1 h0 ref0",
+			"2026-01-13 t1 late p2 s0 h1 ref1", "2026-01-13 t2 late p1 s0 h1 ref1", "2026-01-13 t2 status p1 s0 h1 ref0"}
 		if !slices.Equal(got, want) {
 			t.Errorf("got %v\nwant %v", got, want)
 		}
 	})
 	t.Run("days with data, teams and reasons used", func(t *testing.T) {
-		first, last, err := s.DataDays(ctx, "t2")
+		first, last, err := sumReader(t, s).DataDays(ctx, "t2")
 		if err != nil || first != "2026-01-13" || last != "2026-01-13" {
 			t.Errorf("t2 days %q–%q (%v)", first, last, err)
 		}
-		first, last, _ = s.DataDays(ctx, "")
+		first, last, _ = sumReader(t, s).DataDays(ctx, "")
 		if first != "2026-01-12" || last != "2026-01-14" {
 			t.Errorf("all days %q–%q", first, last)
 		}
-		if first, _, _ := s.DataDays(ctx, "nobody"); first != "" {
+		if first, _, _ := sumReader(t, s).DataDays(ctx, "nobody"); first != "" {
 			t.Errorf("unknown team has day %q", first)
 		}
-		teams, _ := s.Teams(ctx)
+		teams, _ := sumReader(t, s).Teams(ctx)
 		if !slices.Equal(teams, []string{"", "t1", "t2"}) {
 			t.Errorf("teams %q", teams)
 		}
-		used, _ := s.ReasonsUsed(ctx, "2026-01-12", "2026-01-12", "t1")
+		used, _ := sumReader(t, s).ReasonsUsed(ctx, "2026-01-12", "2026-01-12", "t1")
 		slices.Sort(used)
 		if !slices.Equal(used, []string{"late", "status"}) {
 			t.Errorf("used %v: a secondary mention counts as use", used)
@@ -295,7 +312,7 @@ func TestSummaryQueriesUseIndexes(t *testing.T) {
 	if _, err := s.DB().ExecContext(ctx, "ANALYZE"); err != nil {
 		t.Fatal(err)
 	}
-	plans, err := s.SummaryPlans(ctx)
+	plans, err := sumReader(t, s).SummaryPlans(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -327,4 +344,39 @@ func CheckSummaryPlans(t testing.TB, plans map[string][]string) {
 			t.Errorf("%s: rollup not read by its key:\n%s", name, all)
 		}
 	}
+}
+
+func TestSummaryReaderIsSafeForConcurrentUseAndClosable(t *testing.T) {
+	ctx := context.Background()
+	s := storetest.MustOpen(t, store.Options{Location: sumOslo})
+	d0 := time.Date(2026, 1, 14, 10, 0, 0, 0, sumOslo)
+	sumPut(t, s, sumContact("a", d0, "t1", "r", "late"), sumContact("b", d0.Add(time.Hour), "t1", "r", "late"))
+	r := s.SummaryReader()
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Go(func() {
+			got, err := r.SummaryContacts(ctx, store.ContactQuery{From: d0, To: d0.Add(2 * time.Hour), Before: time.Hour * 24})
+			if err != nil || len(got) != 2 {
+				t.Errorf("got %d contacts, %v", len(got), err)
+			}
+		})
+	}
+	wg.Wait()
+	if err := r.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.Teams(ctx); err == nil {
+		t.Error("a closed reader still reads")
+	}
+	t.Run("a cancelled context stops a query", func(t *testing.T) {
+		r := sumReader(t, s)
+		cctx, cancel := context.WithCancel(ctx)
+		cancel()
+		if _, err := r.SummaryContacts(cctx, store.ContactQuery{From: d0, To: d0.Add(time.Hour)}); err == nil {
+			t.Error("no error from a cancelled query")
+		}
+		if _, err := r.Teams(ctx); err != nil {
+			t.Errorf("the connection is unusable after a cancelled query: %v", err)
+		}
+	})
 }

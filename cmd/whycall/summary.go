@@ -80,9 +80,11 @@ func (a *app) runSummary(ctx context.Context, f summaryFlags) error {
 	}
 	defer st.Close()
 
+	r := st.SummaryReader()
+	defer r.Close()
 	opt := a.summaryOptions()
 	opt.Taxonomy = tax
-	s, err := report.Summarize(ctx, st, report.Request{Day: day, Days: f.days, Team: f.team}, opt)
+	s, err := report.Summarize(ctx, r, report.Request{Day: day, Days: f.days, Team: f.team}, opt)
 	switch {
 	case errors.Is(err, report.ErrNoData):
 		return fmt.Errorf("database %s has no finished contacts yet: tag some contacts first (run whycall), or point --db at another database", a.cfg.DB)
