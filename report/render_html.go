@@ -82,42 +82,26 @@ func WriteHTML(w io.Writer, s *Summary) error {
 	v.SplitChart = stackedBar([]float64{s.Split.Irritant.Share, s.Split.Value.Share, s.Split.Uncoded.Share},
 		[]string{"#c0392b", "#27ae60", "#95a5a6"}, 640, 14)
 
-	vital := map[string]bool{}
-	for _, id := range s.Pareto.IDs {
-		vital[id] = true
-	}
 	top := 0.0
 	for _, r := range s.Reasons {
 		top = max(top, r.Share)
 	}
-	rest, restN := 0, 0
-	for i := range s.Reasons {
-		r := &s.Reasons[i]
-		flag := p.flagShort(r)
-		if r.Count == 0 && flag == "" {
-			continue
-		}
-		if i >= 40 && flag == "" {
-			rest++
-			restN += r.Count
-			continue
-		}
+	rows, rest, restN := p.listReasons(s, 40)
+	for _, r := range rows {
 		hr := htmlReason{Label: r.Label, Count: p.num(r.Count), Share: p.pct(r.Share, 1), D7: p.delta(r.Delta7, r.New7),
-			D28: p.delta(r.Delta28, r.New28), Median: p.durp(r.MedianS), Owner: r.OwnerLabel, Flag: flag,
-			Vital: vital[r.ID], Deprecated: r.Deprecated, Bar: shareBar(r.Share, top, 90, 10), Spark: sparkline(r.Daily, 110, 20)}
+			D28: p.delta(r.Delta28, r.New28), Median: p.durp(r.MedianS), Owner: r.OwnerLabel, Flag: r.Flag,
+			Vital: r.Vital, Deprecated: r.Deprecated, Bar: shareBar(r.Share, top, 90, 10), Spark: sparkline(r.Daily, 110, 20)}
 		switch {
 		case r.Spike:
 			hr.FlagClass = "spike"
 		case r.Drop:
 			hr.FlagClass = "drop"
-		case flag != "":
+		case r.Flag != "":
 			hr.FlagClass = "trend"
 		}
 		v.Reasons = append(v.Reasons, hr)
 	}
-	if rest > 0 {
-		v.More = p.msgf("more_reasons", rest, p.num(restN))
-	}
+	v.More = p.moreReasons(rest, restN)
 	for i := range s.Reasons {
 		r := &s.Reasons[i]
 		if ft := FlagText(r, s.Lang); ft != "" {

@@ -60,35 +60,21 @@ func WriteMarkdown(w io.Writer, s *Summary) error {
 		}
 	}
 	line()
-	vital := map[string]bool{}
-	for _, id := range s.Pareto.IDs {
-		vital[id] = true
-	}
 	line("| ", p.msg("reason"), " | ", p.msg("count"), " | ", p.msg("share"), " | Δ7 | Δ28 | ",
 		p.msg("median"), " | ", p.msg("owner"), " | ", p.msg("flag"), " |")
 	line("|---|---:|---:|---:|---:|---:|---|---|")
-	rest, restN := 0, 0
-	for i := range s.Reasons {
-		r := &s.Reasons[i]
-		flag := p.flagShort(r)
-		if r.Count == 0 && flag == "" {
-			continue
-		}
-		if i >= 20 && flag == "" {
-			rest++
-			restN += r.Count
-			continue
-		}
+	rows, rest, restN := p.listReasons(s, 20)
+	for _, r := range rows {
 		label := md(r.Label)
-		if vital[r.ID] {
+		if r.Vital {
 			label = "**" + label + "**"
 		}
 		line("| ", label, " | ", p.num(r.Count), " | ", p.pct(r.Share, 1), " | ", p.delta(r.Delta7, r.New7), " | ",
-			p.delta(r.Delta28, r.New28), " | ", p.durp(r.MedianS), " | ", md(r.OwnerLabel), " | ", md(flag), " |")
+			p.delta(r.Delta28, r.New28), " | ", p.durp(r.MedianS), " | ", md(r.OwnerLabel), " | ", md(r.Flag), " |")
 	}
-	if rest > 0 {
+	if more := p.moreReasons(rest, restN); more != "" {
 		line()
-		line("_", md(p.msgf("more_reasons", rest, p.num(restN))), "_")
+		line("_", md(more), "_")
 	}
 	if also := p.alsoMentioned(s.Reasons, 8); also != "" {
 		line()

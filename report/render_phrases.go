@@ -245,3 +245,42 @@ func (p printer) alsoMentioned(reasons []ReasonRow, n int) string {
 	}
 	return strings.Join(parts, " · ")
 }
+
+// listedReason is a reason row a renderer lists, with what it shows beside
+// the figures.
+type listedReason struct {
+	*ReasonRow
+	Flag  string // flagShort
+	Vital bool   // in the "fix first" list
+}
+
+// listReasons picks the reasons a table lists: the first max with contacts,
+// by count, and every flagged one; it sums up the rest (reasons only
+// mentioned as secondary are left to "also mentioned").
+func (p printer) listReasons(s *Summary, max int) (rows []listedReason, rest, restN int) {
+	vital := map[string]bool{}
+	for _, id := range s.Pareto.IDs {
+		vital[id] = true
+	}
+	for i := range s.Reasons {
+		r := &s.Reasons[i]
+		flag := p.flagShort(r)
+		switch {
+		case r.Count == 0 && flag == "":
+		case i >= max && flag == "":
+			rest++
+			restN += r.Count
+		default:
+			rows = append(rows, listedReason{r, flag, vital[r.ID]})
+		}
+	}
+	return rows, rest, restN
+}
+
+// moreReasons words the reasons a table left out, or "" for none.
+func (p printer) moreReasons(rest, restN int) string {
+	if rest == 0 {
+		return ""
+	}
+	return p.msgf("more_reasons", rest, p.num(restN))
+}

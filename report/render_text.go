@@ -271,10 +271,6 @@ func healthStyle(level string) string {
 // writeReasons writes the reason table: the first max reasons by count,
 // every flagged one, and a line summing up the rest.
 func (t *textWriter) writeReasons(s *Summary, p printer, maxRows int) {
-	vital := map[string]bool{}
-	for _, id := range s.Pareto.IDs {
-		vital[id] = true
-	}
 	table := reasonTable(t.width)
 	var head strings.Builder
 	head.WriteString("  ")
@@ -285,27 +281,15 @@ func (t *textWriter) writeReasons(s *Summary, p printer, maxRows int) {
 		head.WriteString(cell(p.msg(c.key), c.width, c.right))
 	}
 	t.line(t.style(sgrDim, strings.TrimRight(head.String(), " ")))
-	rest, restN := 0, 0
-	for i := range s.Reasons {
-		r := &s.Reasons[i]
-		flag := p.flagShort(r)
-		if i >= maxRows && flag == "" {
-			if r.Count > 0 {
-				rest++
-				restN += r.Count
-			}
-			continue
-		}
-		if r.Count == 0 && flag == "" {
-			continue // only mentioned as secondary: see "also mentioned"
-		}
+	rows, rest, restN := p.listReasons(s, maxRows)
+	for _, r := range rows {
 		mark := "  "
-		if vital[r.ID] {
+		if r.Vital {
 			mark = "• "
 		}
 		cells := map[string]string{"reason": r.Label, "count": p.num(r.Count), "share": p.pct(r.Share, 1),
 			"Δ7": p.delta(r.Delta7, r.New7), "Δ28": p.delta(r.Delta28, r.New28), "median": p.durp(r.MedianS),
-			"owner": r.OwnerLabel, "flag": flag}
+			"owner": r.OwnerLabel, "flag": r.Flag}
 		var b strings.Builder
 		b.WriteString(mark)
 		for j, c := range table {
@@ -328,8 +312,8 @@ func (t *textWriter) writeReasons(s *Summary, p printer, maxRows int) {
 		}
 		t.line(strings.TrimRight(b.String(), " "))
 	}
-	if rest > 0 {
-		t.line(t.style(sgrDim, "  "+p.msgf("more_reasons", rest, p.num(restN))))
+	if more := p.moreReasons(rest, restN); more != "" {
+		t.line(t.style(sgrDim, "  "+more))
 	}
 	if also := p.alsoMentioned(s.Reasons, 8); also != "" {
 		t.para("  "+p.msg("also_mentioned")+": "+also, 4, sgrDim)

@@ -170,32 +170,14 @@ func (p *plan) read(ctx context.Context, src Source, opt Options) (*inputs, erro
 		})
 	}
 	contacts := func(dst *[]store.SummaryContact, q store.ContactQuery) {
-		q.Team, q.TransferGap = p.team, opt.TransferGap
-		for _, part := range pieces(q.From, q.To, loc) {
-			piece := q
-			piece.From, piece.To = part[0], part[1]
-			run(func() error {
-				cs, err := src.SummaryContacts(ctx, piece)
-				mu.Lock()
-				*dst = append(*dst, cs...)
-				mu.Unlock()
-				return err
-			})
-		}
+		inPieces(run, &mu, dst, p.query(q, opt), loc, func(q store.ContactQuery) ([]store.SummaryContact, error) {
+			return src.SummaryContacts(ctx, q)
+		})
 	}
 	cohorts := func(dst *[]store.ReasonCohort, q store.ContactQuery) {
-		q.Team, q.TransferGap = p.team, opt.TransferGap
-		for _, part := range pieces(q.From, q.To, loc) {
-			piece := q
-			piece.From, piece.To = part[0], part[1]
-			run(func() error {
-				cs, err := src.ReasonCohorts(ctx, piece)
-				mu.Lock()
-				*dst = append(*dst, cs...)
-				mu.Unlock()
-				return err
-			})
-		}
+		inPieces(run, &mu, dst, p.query(q, opt), loc, func(q store.ContactQuery) ([]store.ReasonCohort, error) {
+			return src.ReasonCohorts(ctx, q)
+		})
 	}
 	if p.detail {
 		contacts(&in.contacts, store.ContactQuery{From: p.from.Start(loc), To: p.to.End(loc),
@@ -230,6 +212,29 @@ func (p *plan) read(ctx context.Context, src Source, opt Options) (*inputs, erro
 		return nil, errs[0]
 	}
 	return in, nil
+}
+
+// query fills in what every contact query of the plan shares.
+func (p *plan) query(q store.ContactQuery, opt Options) store.ContactQuery {
+	q.Team, q.TransferGap = p.team, opt.TransferGap
+	return q
+}
+
+// inPieces runs read on each piece of q's range (see pieces) through run,
+// and appends what it returns to dst under mu.
+func inPieces[T any](run func(func() error), mu *sync.Mutex, dst *[]T, q store.ContactQuery, loc *time.Location,
+	read func(store.ContactQuery) ([]T, error)) {
+	for _, part := range pieces(q.From, q.To, loc) {
+		piece := q
+		piece.From, piece.To = part[0], part[1]
+		run(func() error {
+			got, err := read(piece)
+			mu.Lock()
+			*dst = append(*dst, got...)
+			mu.Unlock()
+			return err
+		})
+	}
 }
 
 // pieces splits [from, to) into its local days, or a single day at noon.

@@ -565,6 +565,36 @@ func (r *SummaryReader) ReasonCohorts(ctx context.Context, q ContactQuery) ([]Re
 	return out, nil
 }
 
+// ReasonNote is one contact's note, for a reason's recent notes.
+type ReasonNote struct {
+	StartedAt int64 // unix ms
+	Note      string
+}
+
+// ReasonNotes returns the newest notes of finished contacts with primary
+// reason started in [from, to), for team or all teams when team is "", at
+// most limit. It walks the started_at index back from to, so a rare reason
+// costs a scan of the whole range: keep the range to a few weeks.
+func (r *SummaryReader) ReasonNotes(ctx context.Context, team, reason string, from, to time.Time, limit int) ([]ReasonNote, error) {
+	q := `SELECT c.started_at, c.note FROM contacts c WHERE c.started_at >= :from AND c.started_at < :to
+		AND c.ended_at IS NOT NULL AND c.deleted = 0 AND c.primary_reason = :reason AND c.note <> ''`
+	params := []summaryParam{{":from", from.UnixMilli()}, {":to", to.UnixMilli()}, {":reason", reason}, {":limit", int64(limit)}}
+	if team != "" {
+		q += ` AND c.team = :team`
+		params = append(params, summaryParam{":team", team})
+	}
+	q += ` ORDER BY c.started_at DESC LIMIT :limit`
+	var out []ReasonNote
+	err := r.read(ctx, q, params, func(st *sqlite.Stmt) error {
+		out = append(out, ReasonNote{StartedAt: st.ColumnInt64(0), Note: st.ColumnText(1)})
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read notes of %s: %w", reason, err)
+	}
+	return out, nil
+}
+
 // intern returns b as a string shared with earlier equal ones.
 func intern(m map[string]string, b []byte) string {
 	if s, ok := m[string(b)]; ok {

@@ -380,3 +380,36 @@ func TestSummaryReaderIsSafeForConcurrentUseAndClosable(t *testing.T) {
 		}
 	})
 }
+
+func TestReasonNotesNewestFirst(t *testing.T) {
+	ctx := context.Background()
+	s := storetest.MustOpen(t, store.Options{Location: sumOslo})
+	d0 := time.Date(2026, 1, 14, 10, 0, 0, 0, sumOslo)
+	var cs []store.Contact
+	for i := range 5 {
+		c := sumContact(fmt.Sprint("n", i), d0.Add(time.Duration(i)*time.Hour), "t1", "", "late")
+		c.Note = fmt.Sprint("note ", i)
+		cs = append(cs, c)
+	}
+	other := sumContact("o", d0.Add(30*time.Minute), "t2", "", "late")
+	other.Note = "other team"
+	quiet := sumContact("q", d0.Add(40*time.Minute), "t1", "", "late")
+	cs = append(cs, other, quiet, sumContact("s", d0, "t1", "", "status"))
+	sumPut(t, s, cs...)
+	r := sumReader(t, s)
+	got, err := r.ReasonNotes(ctx, "t1", "late", d0, d0.Add(24*time.Hour), 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var notes []string
+	for _, n := range got {
+		notes = append(notes, n.Note)
+	}
+	if !slices.Equal(notes, []string{"note 4", "note 3", "note 2"}) {
+		t.Errorf("got %v", notes)
+	}
+	all, _ := r.ReasonNotes(ctx, "", "late", d0, d0.Add(24*time.Hour), 10)
+	if len(all) != 6 {
+		t.Errorf("all teams: %d notes", len(all))
+	}
+}
