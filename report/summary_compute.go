@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"fmt"
-	"math"
 	"slices"
 	"strings"
 	"sync"
@@ -820,9 +819,6 @@ func (c *computer) notices() {
 	add("taxonomy_unreadable", len(c.in.lab.unreadable) > 0)
 }
 
-// After reports whether d is later than e.
-func (d Day) After(e Day) bool { return d.Sub(e) > 0 }
-
 func ptr[T any](v T) *T { return &v }
 
 func ratio(a, b int) float64 {
@@ -860,10 +856,4 @@ func (c *computer) noteList(ns []rawNote, n int) []Note {
 		out = append(out, Note{At: time.UnixMilli(r.ms).In(c.loc), Reason: r.reason, Text: r.text})
 	}
 	return out
-}
-
-// roundTo rounds x to n decimals, for stable output.
-func roundTo(x float64, n int) float64 {
-	p := math.Pow(10, float64(n))
-	return math.Round(x*p) / p
 }

@@ -87,6 +87,9 @@ func fromOrdinal(z int) Day {
 // Before reports whether d is earlier than e.
 func (d Day) Before(e Day) bool { return d.Sub(e) < 0 }
 
+// After reports whether d is later than e.
+func (d Day) After(e Day) bool { return d.Sub(e) > 0 }
+
 // IsZero reports whether d is the zero Day.
 func (d Day) IsZero() bool { return d == Day{} }
 
