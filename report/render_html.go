@@ -32,9 +32,9 @@ type htmlView struct {
 }
 
 type htmlReason struct {
-	Label, Count, Share, D7, D28, Median, Owner, Flag, FlagClass string
-	Vital, Deprecated                                            bool
-	Bar, Spark                                                   template.HTML
+	Label, Count, Share, B28, D7, D28, Median, Owner, Flag, FlagClass string
+	Vital, Deprecated                                                 bool
+	Bar, Spark                                                        template.HTML
 }
 
 type htmlFlag struct{ Text, Class string }
@@ -88,7 +88,7 @@ func WriteHTML(w io.Writer, s *Summary) error {
 	}
 	rows, rest, restN := p.listReasons(s, 40)
 	for _, r := range rows {
-		hr := htmlReason{Label: r.Label, Count: p.num(r.Count), Share: p.pct(r.Share, 1), D7: p.delta(r.Delta7, r.New7),
+		hr := htmlReason{Label: r.Label, Count: p.num(r.Count), Share: p.pct(r.Share, 1), B28: p.decp(r.B28, 1), D7: p.delta(r.Delta7, r.New7),
 			D28: p.delta(r.Delta28, r.New28), Median: p.durp(r.MedianS), Owner: r.OwnerLabel, Flag: r.Flag,
 			Vital: r.Vital, Deprecated: r.Deprecated, Bar: shareBar(r.Share, top, 90, 10), Spark: sparkline(r.Daily, 110, 20)}
 		switch {
@@ -282,14 +282,15 @@ var htmlTemplate = template.Must(template.New("summary").Parse(`<!DOCTYPE html>
 {{if .Ph.FixFirst7d}}<p class="muted">{{.Ph.FixFirst7d}}</p>{{end}}
 <table>
 <thead><tr><th>{{index .Msg "reason"}}</th><th></th><th class="n">{{index .Msg "count"}}</th><th class="n">{{index .Msg "share"}}</th>
-<th class="n">Δ7</th><th class="n">Δ28</th><th class="n">{{index .Msg "median"}}</th><th>{{index .Msg "owner"}}</th><th>28 d</th><th>{{index .Msg "flag"}}</th></tr></thead>
+<th class="n">{{index .Msg "baseline28"}}</th><th class="n">Δ7</th><th class="n">Δ28</th><th class="n">{{index .Msg "median"}}</th><th>{{index .Msg "owner"}}</th><th>28 d</th><th>{{index .Msg "flag"}}</th></tr></thead>
 <tbody>
 {{range .Reasons}}<tr{{if .Vital}} class="vital"{{end}}><td class="label{{if .Deprecated}} dep{{end}}">{{.Label}}</td><td>{{.Bar}}</td><td class="n">{{.Count}}</td><td class="n">{{.Share}}</td>
-<td class="n">{{.D7}}</td><td class="n">{{.D28}}</td><td class="n">{{.Median}}</td><td>{{.Owner}}</td><td>{{.Spark}}</td><td class="flag {{.FlagClass}}">{{.Flag}}</td></tr>
+<td class="n">{{.B28}}</td><td class="n">{{.D7}}</td><td class="n">{{.D28}}</td><td class="n">{{.Median}}</td><td>{{.Owner}}</td><td>{{.Spark}}</td><td class="flag {{.FlagClass}}">{{.Flag}}</td></tr>
 {{end}}</tbody>
 </table>
 {{if .More}}<p class="muted">{{.More}}</p>{{end}}
 {{if .Also}}<p class="muted">{{index .Msg "also_mentioned"}}: {{.Also}}</p>{{end}}
+{{if .Ph.Categories}}<p>{{index .Msg "categories"}}: {{.Ph.Categories}}</p>{{end}}
 </section>
 
 <section>
@@ -304,6 +305,7 @@ var htmlTemplate = template.Must(template.New("summary").Parse(`<!DOCTYPE html>
 <p class="legend"><span><i style="background:#c0392b"></i>{{index .Msg "kind_irritant"}}</span><span><i style="background:#27ae60"></i>{{index .Msg "kind_value"}}</span><span><i style="background:#95a5a6"></i>{{index .Msg "uncoded"}}</span></p>
 {{if .Ph.Repeats}}<p>{{.Ph.Repeats}}</p>{{end}}
 {{if .Ph.Chains}}<p class="muted">{{index .Msg "chains"}}: {{.Ph.Chains}}</p>{{end}}
+{{if .Ph.RepeatReasons}}<p class="muted">{{index .Msg "repeat_reasons"}}: {{.Ph.RepeatReasons}}</p>{{end}}
 <p>{{.Ph.FCR}}</p>
 {{if .Lowest}}<p class="muted">{{index .Msg "fcr_lowest"}}: {{.Lowest}}</p>{{end}}
 <p>{{.Ph.Handle}}</p>

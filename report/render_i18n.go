@@ -73,6 +73,9 @@ var messages = map[string][3]string{
 	"minutes":                     {"Minutter", "Minuter", "Minutes"},
 	"category":                    {"Kategori", "Kategori", "Category"},
 	"categories":                  {"Per kategori", "Per kategori", "By category"},
+	"catch_all_high":              {"høy «annet»-andel i %s", "hög ”annat”-andel i %s", "high “other” share in %s"},
+	"repeat_reasons":              {"Oftest gjentatt", "Oftast återkommande", "Most repeated"},
+	"baseline28":                  {"Ø28", "Ø28", "Ø28"},
 	"catch_all":                   {"«Annet»", "”Annat”", "“Other”"},
 	"repeat_rate":                 {"Gjentatt", "Återkom", "Repeat"},
 	"warn":                        {"advarsel", "varning", "warning"},
@@ -205,6 +208,14 @@ func (p printer) dur(sec float64) string {
 		return fmt.Sprintf("%d:%02d:%02d", s/3600, s/60%60, s%60)
 	}
 	return fmt.Sprintf("%d:%02d", s/60, s%60)
+}
+
+// decp formats an optional number with n decimals; nil is "–".
+func (p printer) decp(x *float64, n int) string {
+	if x == nil {
+		return p.msg("na")
+	}
+	return p.dec(*x, n)
 }
 
 // durp formats optional seconds.

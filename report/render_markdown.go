@@ -60,16 +60,16 @@ func WriteMarkdown(w io.Writer, s *Summary) error {
 		}
 	}
 	line()
-	line("| ", p.msg("reason"), " | ", p.msg("count"), " | ", p.msg("share"), " | Δ7 | Δ28 | ",
+	line("| ", p.msg("reason"), " | ", p.msg("count"), " | ", p.msg("share"), " | ", p.msg("baseline28"), " | Δ7 | Δ28 | ",
 		p.msg("median"), " | ", p.msg("owner"), " | ", p.msg("flag"), " |")
-	line("|---|---:|---:|---:|---:|---:|---|---|")
+	line("|---|---:|---:|---:|---:|---:|---:|---|---|")
 	rows, rest, restN := p.listReasons(s, 20)
 	for _, r := range rows {
 		label := md(r.Label)
 		if r.Vital {
 			label = "**" + label + "**"
 		}
-		line("| ", label, " | ", p.num(r.Count), " | ", p.pct(r.Share, 1), " | ", p.delta(r.Delta7, r.New7), " | ",
+		line("| ", label, " | ", p.num(r.Count), " | ", p.pct(r.Share, 1), " | ", p.decp(r.B28, 1), " | ", p.delta(r.Delta7, r.New7), " | ",
 			p.delta(r.Delta28, r.New28), " | ", p.durp(r.MedianS), " | ", md(r.OwnerLabel), " | ", md(r.Flag), " |")
 	}
 	if more := p.moreReasons(rest, restN); more != "" {
@@ -79,6 +79,10 @@ func WriteMarkdown(w io.Writer, s *Summary) error {
 	if also := p.alsoMentioned(s.Reasons, 8); also != "" {
 		line()
 		line(md(p.msg("also_mentioned")), ": ", md(also))
+	}
+	if ph.Categories != "" {
+		line()
+		line(md(p.msg("categories")), ": ", md(ph.Categories))
 	}
 
 	line()
@@ -102,6 +106,9 @@ func WriteMarkdown(w io.Writer, s *Summary) error {
 		line("- ", md(ph.Repeats))
 		if ph.Chains != "" {
 			line("  - ", md(p.msg("chains")), ": ", md(ph.Chains))
+		}
+		if ph.RepeatReasons != "" {
+			line("  - ", md(p.msg("repeat_reasons")), ": ", md(ph.RepeatReasons))
 		}
 	}
 	line("- ", md(ph.FCR))

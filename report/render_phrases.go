@@ -18,9 +18,14 @@ type Phrases struct {
 	Split   string // "Irritasjon 78 % · verdi 19 % · ukodet («annet») 3 % (28 d: 80/17/3) · forebyggbart 70 %"
 	Repeats string
 	Chains  string // "status → forsinket 9 · …"
-	FCR     string
-	Handle  string
-	Health  string
+	// RepeatReasons are the reasons customers most often come back with
+	// (at least 20 contacts with a reference).
+	RepeatReasons string
+	// Categories is the volume per category: "Levering 121 (29 %) · …".
+	Categories string
+	FCR        string
+	Handle     string
+	Health     string
 	// Notices explain missing or weak figures, one sentence each.
 	Notices []string
 }
@@ -92,7 +97,13 @@ func NewPhrases(s *Summary) Phrases {
 			cs = append(cs, c.FromLabel+" → "+c.ToLabel+" "+p.num(c.Count))
 		}
 		ph.Chains = strings.Join(cs, " · ")
+		ph.RepeatReasons = p.repeatReasons(s.Reasons, 3)
 	}
+	var cats []string
+	for _, c := range s.Categories {
+		cats = append(cats, c.Label+" "+p.num(c.Count)+" ("+p.pct(c.Share, 0)+")")
+	}
+	ph.Categories = strings.Join(cats, " · ")
 
 	f := s.FCR
 	cohort := p.msg("na")
@@ -127,6 +138,15 @@ func NewPhrases(s *Summary) Phrases {
 		ph.Health = "⚠ "
 	}
 	ph.Health += p.msgf("health_line", p.pct(hl.CatchAllShare, 0), hl.UnusedDays, unused, p.pct(hl.UnknownShare, 0), p.pct(hl.RefCoverage, 0))
+	var high []string
+	for _, c := range s.Categories {
+		if c.Level == "warn" || c.Level == "alert" {
+			high = append(high, c.Label+" "+p.pct(c.CatchAllShare, 0))
+		}
+	}
+	if len(high) > 0 {
+		ph.Health += " · ⚠ " + p.msgf("catch_all_high", strings.Join(high, ", "))
+	}
 	if hl.Taxonomy.ID != "" {
 		ph.Health += " · " + p.msgf("taxonomy", hl.Taxonomy.ID, hl.Taxonomy.Revision)
 	}
@@ -283,4 +303,24 @@ func (p printer) moreReasons(rest, restN int) string {
 		return ""
 	}
 	return p.msgf("more_reasons", rest, p.num(restN))
+}
+
+// minRepeatContacts is how many contacts with a reference a reason needs to
+// be listed among the most repeated.
+const minRepeatContacts = 20
+
+// repeatReasons words the n reasons with the highest repeat rate.
+func (p printer) repeatReasons(reasons []ReasonRow, n int) string {
+	var rs []*ReasonRow
+	for i := range reasons {
+		if r := &reasons[i]; r.RepeatRate != nil && r.WithRef >= minRepeatContacts {
+			rs = append(rs, r)
+		}
+	}
+	slices.SortStableFunc(rs, func(a, b *ReasonRow) int { return cmp.Compare(*b.RepeatRate, *a.RepeatRate) })
+	var parts []string
+	for _, r := range rs[:min(n, len(rs))] {
+		parts = append(parts, r.Label+" "+p.pct(*r.RepeatRate, 0)+" (n="+p.num(r.WithRef)+")")
+	}
+	return strings.Join(parts, " · ")
 }

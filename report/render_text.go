@@ -180,6 +180,9 @@ func WriteText(w io.Writer, s *Summary, o TextOptions) error {
 		}
 	}
 	t.writeReasons(s, p, o.MaxReasons)
+	if ph.Categories != "" {
+		t.para("  "+p.msg("categories")+": "+ph.Categories, 4, sgrDim)
+	}
 
 	t.line("")
 	t.line(t.style(sgrBold, p.msg("flags")))
@@ -209,6 +212,9 @@ func WriteText(w io.Writer, s *Summary, o TextOptions) error {
 		t.para(ph.Repeats, 2, "")
 		if ph.Chains != "" {
 			t.para("  "+p.msg("chains")+": "+ph.Chains, 4, sgrDim)
+		}
+		if ph.RepeatReasons != "" {
+			t.para("  "+p.msg("repeat_reasons")+": "+ph.RepeatReasons, 4, sgrDim)
 		}
 	}
 	t.para(ph.FCR, 2, "")
