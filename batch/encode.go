@@ -23,15 +23,17 @@ func Encode(b *Batch) []byte {
 		cs = appendContact(cs, &b.Contacts[i])
 	}
 	size := len(cs) + 256
-	for _, t := range b.Taxonomies {
-		size += len(t.YAML) + len(t.YAML)/8 + 128
+	taxes := make([][]byte, len(b.Taxonomies))
+	for i := range b.Taxonomies {
+		taxes[i] = appendTaxonomy(nil, &b.Taxonomies[i])
+		size += len(taxes[i]) + 1
 	}
-	return encode(make([]byte, 0, size), b, cs)
+	return encodeParts(make([]byte, 0, size), b, taxes, cs)
 }
 
-// encode appends the document for b, whose contacts are already encoded in
-// contacts (comma-separated), to dst.
-func encode(dst []byte, b *Batch, contacts []byte) []byte {
+// encodeParts appends the document for b to dst, with its taxonomy entries
+// and contacts (comma-separated) already encoded.
+func encodeParts(dst []byte, b *Batch, taxonomies [][]byte, contacts []byte) []byte {
 	dst = append(dst, `{"format":"`+Format+`","id":`...)
 	dst = appendString(dst, b.ID)
 	dst = append(dst, `,"agent":`...)
@@ -41,11 +43,11 @@ func encode(dst []byte, b *Batch, contacts []byte) []byte {
 	dst = append(dst, `,"created":`...)
 	dst = appendTime(dst, b.Created)
 	dst = append(dst, `,"taxonomies":[`...)
-	for i := range b.Taxonomies {
+	for i, t := range taxonomies {
 		if i > 0 {
 			dst = append(dst, ',')
 		}
-		dst = appendTaxonomy(dst, &b.Taxonomies[i])
+		dst = append(dst, t...)
 	}
 	dst = append(dst, `],"contacts":[`...)
 	dst = append(dst, contacts...)
