@@ -48,7 +48,7 @@ func TestOpenTargetTellsFoldersCollectorsAndMistakesApart(t *testing.T) {
 func TestTheFolderTargetOnlyAddsFilesOfItsOwn(t *testing.T) {
 	dir := t.TempDir()
 	others := map[string]string{
-		"whycall-sven-019cae1f-7a40-7c3e-9d51-4be0f27b8a11.json": "another desk's batch",
+		"whycall-sven-019cae1f-7a40-7c3e-9d51-4be0f27b8a11.json":      "another desk's batch",
 		".whycall-sven-019cae1f-7a40-7c3e-9d51-4be0f27b8a12.json.tmp": "another desk, mid-write",
 		"README.txt": "hello",
 	}
