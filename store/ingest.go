@@ -530,38 +530,43 @@ func (in *Ingester) get(id string) (Contact, error) {
 	return c, nil
 }
 
-// applyDelta writes d's non-zero rows, as Store.applyDelta does.
+// applyDelta writes d's non-zero rows, as Store.applyDelta does, with its
+// statements: one row per statement (a batch's delta has a few dozen rows),
+// then the prune of each day and team whose counts fell.
 func (in *Ingester) applyDelta(d *delta) error {
+	type dayTeam struct{ day, team string }
+	prune := map[dayTeam]bool{}
+	add := sqlRollupAdd(1)
 	for k, c := range d.rows {
 		if *c == (counts{}) {
 			continue
 		}
-		st, err := in.conn.Prepare(sqlRollupAdd)
+		st, err := in.conn.Prepare(add)
 		if err != nil {
 			return err
 		}
 		st.BindText(1, k.day)
 		st.BindText(2, k.team)
 		st.BindText(3, k.reason)
-		negative := false
 		for i, v := range c {
 			st.BindInt64(4+i, v)
-			negative = negative || v < 0
 		}
 		if err := stepZ(st); err != nil {
 			return fmt.Errorf("update rollup: %w", err)
 		}
-		if negative {
-			st, err := in.conn.Prepare(sqlRollupPrune)
-			if err != nil {
-				return err
-			}
-			st.BindText(1, k.day)
-			st.BindText(2, k.team)
-			st.BindText(3, k.reason)
-			if err := stepZ(st); err != nil {
-				return fmt.Errorf("update rollup: %w", err)
-			}
+		if c[colPrimary] < 0 || c[colSecondary] < 0 {
+			prune[dayTeam{k.day, k.team}] = true
+		}
+	}
+	for dt := range prune {
+		st, err := in.conn.Prepare(sqlRollupPrune)
+		if err != nil {
+			return err
+		}
+		st.BindText(1, dt.day)
+		st.BindText(2, dt.team)
+		if err := stepZ(st); err != nil {
+			return fmt.Errorf("update rollup: %w", err)
 		}
 	}
 	return nil

@@ -2,7 +2,6 @@ package store_test
 
 import (
 	"fmt"
-	"syscall"
 	"testing"
 	"time"
 
@@ -108,15 +107,6 @@ func BenchmarkIngestReplay(b *testing.B) {
 		}
 	}
 	reportRate(b, b.N*benchBatch, cpu0)
-}
-
-// cpuTime is the CPU time this process has used, user and system.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // reportRate reports contacts per second of wall time and of this process's

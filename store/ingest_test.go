@@ -289,7 +289,7 @@ func TestIngesterAndStoreWriteTheSameFileInTurn(t *testing.T) {
 		done <- nil
 	}()
 	for i := 0; i < 20; i++ {
-		finished(t, s, "lead")
+		captured(t, s, "lead")
 	}
 	if err := <-done; err != nil {
 		t.Fatal(err)

@@ -8,8 +8,8 @@ import (
 	"whycall/store/storetest"
 )
 
-// finished starts and finishes a contact with one reason.
-func finished(tb testing.TB, s *store.Store, agent string) store.Contact {
+// captured starts and finishes a contact with one reason.
+func captured(tb testing.TB, s *store.Store, agent string) store.Contact {
 	tb.Helper()
 	c := mustDraft(tb, s, agent)
 	if _, err := s.AddReason(ctx, c.ID, "late_delivery"); err != nil {
@@ -59,9 +59,9 @@ func TestPendingHoldsWhatATargetHasNotAcknowledged(t *testing.T) {
 	s := storetest.MustOpen(t, store.Options{Now: newClock(time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC)).Now})
 
 	draft := mustDraft(t, s, "kari")
-	done := finished(t, s, "kari")
-	sentThenDeleted := finished(t, s, "kari")
-	neverSentDeleted := finished(t, s, "kari")
+	done := captured(t, s, "kari")
+	sentThenDeleted := captured(t, s, "kari")
+	neverSentDeleted := captured(t, s, "kari")
 	abandoned := mustDraft(t, s, "kari")
 	if _, err := s.Delete(ctx, neverSentDeleted.ID); err != nil {
 		t.Fatal(err)
@@ -108,7 +108,7 @@ func TestPendingHoldsWhatATargetHasNotAcknowledged(t *testing.T) {
 
 func TestMarkSyncedOnlyRaisesToTheAcknowledgedRevision(t *testing.T) {
 	s := storetest.MustOpen(t)
-	c := finished(t, s, "kari")
+	c := captured(t, s, "kari")
 	sent := c
 	newer, err := s.SetNote(ctx, c.ID, "edited while the batch was on its way")
 	if err != nil {
@@ -143,7 +143,7 @@ func TestPendingPagesInIDOrder(t *testing.T) {
 	s := storetest.MustOpen(t)
 	var want []string
 	for i := 0; i < 7; i++ {
-		want = append(want, finished(t, s, "kari").ID)
+		want = append(want, captured(t, s, "kari").ID)
 	}
 	var got []string
 	after := ""
