@@ -74,10 +74,10 @@ type Collector struct {
 func NewCollector(rawURL, token string, opt CollectorOptions) (*Collector, error) {
 	u, err := url.Parse(rawURL)
 	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
-		return nil, fmt.Errorf("sync target %q is not a collector URL such as https://collector.example:8470", rawURL)
+		return nil, badTarget("sync target %q is not a collector URL such as https://collector.example:8470", rawURL)
 	}
 	if u.RawQuery != "" || u.Fragment != "" || u.User != nil {
-		return nil, fmt.Errorf("sync target %q: give the collector's address without user, query or fragment (the token goes in sync.token)", rawURL)
+		return nil, badTarget("sync target %q: give the collector's address without user, query or fragment (the token goes in sync.token)", rawURL)
 	}
 	if !strings.HasSuffix(u.Path, BatchesPath) {
 		u.Path = strings.TrimSuffix(u.Path, "/") + BatchesPath
@@ -93,6 +93,28 @@ func NewCollector(rawURL, token string, opt CollectorOptions) (*Collector, error
 
 // String names the collector.
 func (c *Collector) String() string { return "collector " + c.url }
+
+// Check asks the collector's /healthz whether it can take batches.
+func (c *Collector) Check(ctx context.Context) error {
+	u := strings.TrimSuffix(c.url, BatchesPath) + "/healthz"
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return fmt.Errorf("check %s: %w", c, err)
+	}
+	resp, err := c.client.Do(req)
+	if err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		return fmt.Errorf("%s unreachable: %w", c, unwrapURLError(err))
+	}
+	defer resp.Body.Close()
+	data, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("%s is not healthy: %s", c, message(data, resp.Status))
+	}
+	return nil
+}
 
 // errorBody is the JSON a collector answers a refused batch with.
 type errorBody struct {

@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"path/filepath"
 	"sort"
+	"strings"
 	"testing"
 	"time"
 
@@ -343,5 +344,28 @@ func TestAPushToAnUnreachableCollectorMarksNothing(t *testing.T) {
 	st, err := s.Sync(ctx)
 	if err != nil || st.Pending != 3 || st.LastErr == "" || !st.LastSync.IsZero() {
 		t.Fatalf("status %+v, %v", st, err)
+	}
+	empty := newDesk(t, "sven").syncer(t, target, 0)
+	if _, err := empty.Push(ctx); err == nil || !strings.Contains(err.Error(), "unreachable") {
+		t.Fatalf("a push with nothing to send to a collector that is down: %v", err)
+	}
+}
+
+func TestStatusAfterAGoodSync(t *testing.T) {
+	col := newCollectorServer(t, HandlerOptions{})
+	d := newDesk(t, "kari")
+	d.capture(t, 2)
+	at := time.Now().Add(time.Hour) // the desk's clock, a little fast
+	s, err := NewSyncer(d.s, col.target(t, CollectorOptions{}), SyncerOptions{Agent: "kari", Now: func() time.Time { return at }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := s.Sync(ctx)
+	if err != nil || st != (Status{LastSync: at}) {
+		t.Fatalf("status %+v, %v", st, err)
+	}
+	d.capture(t, 1)
+	if n, _ := s.Pending(ctx); n != 1 {
+		t.Fatalf("pending %d", n)
 	}
 }

@@ -18,8 +18,26 @@ type Target interface {
 	// once the target holds it durably. An error that wraps ErrTooLarge
 	// asks the caller to send the contacts in smaller batches.
 	Send(ctx context.Context, b *Batch, doc []byte) (Result, error)
+	// Check tells whether the target can take batches now, without
+	// sending one: a push with nothing to send still reports a target
+	// that is down.
+	Check(ctx context.Context) error
 	// String names the target in messages.
 	String() string
+}
+
+// ErrBadTarget means a sync target names no folder or collector: a file,
+// a URL of another kind, nothing at all. Test with errors.Is.
+var ErrBadTarget = errors.New("not a sync target")
+
+// targetError is an error that is ErrBadTarget, with its own message.
+type targetError struct{ msg string }
+
+func (e *targetError) Error() string        { return e.msg }
+func (e *targetError) Is(target error) bool { return target == ErrBadTarget }
+
+func badTarget(format string, args ...any) error {
+	return &targetError{fmt.Sprintf(format, args...)}
 }
 
 // OpenTarget returns the target that s names: an http:// or https:// URL is
@@ -32,16 +50,16 @@ func OpenTarget(s, token string, opt CollectorOptions) (Target, error) {
 	case strings.HasPrefix(s, "file://"):
 		u, err := url.Parse(s)
 		if err != nil {
-			return nil, fmt.Errorf("sync target %q: %w", s, err)
+			return nil, badTarget("sync target %q: %v", s, err)
 		}
 		if u.Host != "" && u.Host != "localhost" {
-			return nil, fmt.Errorf("sync target %q: a file URL names a local path (file:///path); mount the share and give its path", s)
+			return nil, badTarget("sync target %q: a file URL names a local path (file:///path); mount the share and give its path", s)
 		}
 		return NewFolder(u.Path)
 	case strings.Contains(s, "://"):
-		return nil, fmt.Errorf("sync target %q: use a folder (a path or file:///path) or a collector (http:// or https://)", s)
+		return nil, badTarget("sync target %q: use a folder (a path or file:///path) or a collector (http:// or https://)", s)
 	case s == "":
-		return nil, errors.New("no sync target: set sync.target or give --to (a folder or a collector URL)")
+		return nil, badTarget("no sync target: set sync.target or give --to (a folder or a collector URL)")
 	}
 	return NewFolder(s)
 }
@@ -63,9 +81,9 @@ func NewFolder(dir string) (*Folder, error) {
 	case err != nil:
 		return nil, fmt.Errorf("sync folder: %w", err)
 	case st.Mode().IsRegular():
-		return nil, fmt.Errorf("sync target %s is a file, but must be a folder: desks write each batch as a new file in a shared folder, as many desks appending to one file would corrupt it", dir)
+		return nil, badTarget("sync target %s is a file, but must be a folder: desks write each batch as a new file in a shared folder, as many desks appending to one file would corrupt it", dir)
 	case !st.IsDir():
-		return nil, fmt.Errorf("sync target %s is not a folder", dir)
+		return nil, badTarget("sync target %s is not a folder", dir)
 	}
 	return &Folder{dir: dir}, nil
 }
@@ -106,6 +124,18 @@ func safeName(s string) string {
 		return "_"
 	}
 	return string(b)
+}
+
+// Check tells whether the folder is still there (a share may have gone).
+func (f *Folder) Check(context.Context) error {
+	st, err := os.Stat(f.dir)
+	if err != nil {
+		return fmt.Errorf("sync folder: %w", err)
+	}
+	if !st.IsDir() {
+		return fmt.Errorf("sync folder %s is no longer a folder", f.dir)
+	}
+	return nil
 }
 
 // Send writes the batch as a new file in the folder.

@@ -1,6 +1,7 @@
 package batch
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -36,6 +37,9 @@ func TestOpenTargetTellsFoldersCollectorsAndMistakesApart(t *testing.T) {
 		got, err := OpenTarget(tc.target, "", CollectorOptions{})
 		switch {
 		case tc.err != "" && (err == nil || !strings.Contains(err.Error(), tc.err)):
+			t.Errorf("%q: got %v, want an error saying %q", tc.target, err, tc.err)
+		case tc.err != "" && !strings.Contains(tc.err, "does not exist") && !errors.Is(err, ErrBadTarget):
+			t.Errorf("%q: %v is not ErrBadTarget", tc.target, err)
 			t.Errorf("%q: got %v, want an error saying %q", tc.target, err, tc.err)
 		case tc.err == "" && err != nil:
 			t.Errorf("%q: %v", tc.target, err)

@@ -107,7 +107,9 @@ func (s *Syncer) Pending(ctx context.Context) (int, error) {
 
 // Push sends every pending contact. It stops at the first batch the target
 // does not take (the report then holds what was sent before) and returns
-// that error; contacts it did not send stay pending.
+// that error; contacts it did not send stay pending. With nothing to send
+// it checks that the target is there, so that a collector that is down is
+// reported either way.
 func (s *Syncer) Push(ctx context.Context) (Report, error) {
 	rep, err := s.run(ctx, false)
 	s.mu.Lock()
@@ -156,6 +158,10 @@ func (s *Syncer) run(ctx context.Context, dry bool) (Report, error) {
 			return rep, err
 		}
 		if len(page) == 0 {
+			if rep.Batches == 0 && len(rep.HeldBack) == 0 {
+				// Nothing was sent: say whether the target is there.
+				return rep, s.target.Check(ctx)
+			}
 			return rep, nil
 		}
 		after = page[len(page)-1].ID

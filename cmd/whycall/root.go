@@ -73,6 +73,9 @@ tree, summarise the day for the team lead, export for ops, and sync desks.`,
 
 	root.AddCommand(
 		newTaxonomyCmd(a),
+		newSyncCmd(a),
+		newServeCmd(a),
+		newIngestCmd(a),
 		newVersionCmd(a),
 	)
 	return root
