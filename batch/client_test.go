@@ -199,6 +199,7 @@ func TestBatchesStayWithinTheSizeLimit(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer s.Close()
 	rep := mustPush(t, s)
 	if rep.Contacts != 30 || len(docs) < 4 {
 		t.Fatalf("report %+v, documents %v", rep, docs)

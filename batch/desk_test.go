@@ -66,6 +66,7 @@ func (d *desk) syncer(tb testing.TB, t Target, batchSize int) *Syncer {
 	if err != nil {
 		tb.Fatal(err)
 	}
+	tb.Cleanup(func() { s.Close() })
 	return s
 }
 
@@ -360,6 +361,7 @@ func TestStatusAfterAGoodSync(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer s.Close()
 	st, err := s.Sync(ctx)
 	if err != nil || st != (Status{LastSync: at}) {
 		t.Fatalf("status %+v, %v", st, err)

@@ -19,7 +19,7 @@ import (
 // target acknowledged it. It is safe for concurrent use; pushes do not
 // overlap.
 type Syncer struct {
-	store  *store.Store
+	outbox *store.Outbox
 	target Target
 	opt    SyncerOptions
 
@@ -80,7 +80,8 @@ type Status struct {
 	LastErr string
 }
 
-// NewSyncer returns a Syncer from s to t.
+// NewSyncer returns a Syncer from s to t. It opens a connection of its own
+// to s's database (store.Outbox); Close it before closing s.
 func NewSyncer(s *store.Store, t Target, opt SyncerOptions) (*Syncer, error) {
 	if opt.Agent == "" {
 		return nil, errors.New("sync: no agent name (config agent)")
@@ -94,7 +95,19 @@ func NewSyncer(s *store.Store, t Target, opt SyncerOptions) (*Syncer, error) {
 	if opt.Now == nil {
 		opt.Now = time.Now
 	}
-	return &Syncer{store: s, target: t, opt: opt, tax: make(map[string][]byte)}, nil
+	o, err := s.NewOutbox()
+	if err != nil {
+		return nil, fmt.Errorf("sync: %w", err)
+	}
+	return &Syncer{outbox: o, target: t, opt: opt, tax: make(map[string][]byte)}, nil
+}
+
+// Close closes the Syncer's connection to the database, after any push
+// under way.
+func (s *Syncer) Close() error {
+	s.push.Lock()
+	defer s.push.Unlock()
+	return s.outbox.Close()
 }
 
 // Target returns where the Syncer pushes to.
@@ -102,7 +115,7 @@ func (s *Syncer) Target() Target { return s.target }
 
 // Pending returns how many contacts wait to be sent.
 func (s *Syncer) Pending(ctx context.Context) (int, error) {
-	return s.store.PendingCount(ctx)
+	return s.outbox.PendingCount(ctx)
 }
 
 // Push sends every pending contact. It stops at the first batch the target
@@ -146,35 +159,182 @@ func (s *Syncer) Sync(ctx context.Context) (Status, error) {
 	return st, nil
 }
 
-// run is Push, or DryRun when dry is set.
-func (s *Syncer) run(ctx context.Context, dry bool) (Report, error) {
+// run is Push, or DryRun when dry is set. It is a pipeline of three
+// goroutines, so that reading and encoding the next batch, sending this
+// one, and marking the last one synced overlap (each waits on the disk or
+// the network at other times): a reader that turns pages of the outbox into
+// encoded batches, the sender (this goroutine), and a marker that records
+// acknowledged batches as synced, several in one transaction when they
+// queue up. A batch is marked only after its acknowledgement; a batch
+// acknowledged before a later one failed is still marked.
+func (s *Syncer) run(parent context.Context, dry bool) (Report, error) {
 	s.push.Lock()
 	defer s.push.Unlock()
-	rep := Report{Target: s.target.String(), DryRun: dry}
+	ctx, cancel := context.WithCancel(parent)
+	defer cancel()
+	st := &runState{rep: Report{Target: s.target.String(), DryRun: dry}}
+
+	ready := make(chan *outgoing, 2)
+	var readErr error
+	empty := false
+	go func() {
+		defer close(ready)
+		empty, readErr = s.read(ctx, st, ready)
+		if readErr != nil {
+			cancel()
+		}
+	}()
+
+	acked := make(chan *outgoing, 8)
+	marked := make(chan error, 1)
+	go func() { marked <- s.mark(context.WithoutCancel(parent), st, acked, cancel) }()
+
+	var sendErr error
+	for o := range ready {
+		if sendErr != nil {
+			continue // drain, so that the reader ends
+		}
+		if dry {
+			st.add(func(r *Report) { r.Batches, r.Contacts, r.Bytes = r.Batches+1, r.Contacts+len(o.batch.Contacts), r.Bytes+len(o.doc) })
+			continue
+		}
+		if err := s.deliver(ctx, o, st, acked); err != nil {
+			sendErr = err
+			cancel()
+		}
+	}
+	close(acked)
+	markErr := <-marked
+	rep := st.report()
+	switch err := errors.Join(sendErr, markErr, readErr); {
+	case sendErr != nil:
+		return rep, sendErr
+	case err != nil:
+		return rep, err
+	case empty:
+		// Nothing to send: say whether the target is there.
+		return rep, s.target.Check(parent)
+	}
+	return rep, nil
+}
+
+// runState is the report of a run, which its goroutines fill in.
+type runState struct {
+	mu  sync.Mutex
+	rep Report
+}
+
+func (st *runState) add(f func(r *Report)) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	f(&st.rep)
+}
+
+func (st *runState) report() Report {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	return st.rep
+}
+
+// outgoing is a batch ready to send, and then the target's answer.
+type outgoing struct {
+	piece *piece
+	batch *Batch
+	doc   []byte
+	res   Result
+}
+
+// read turns the outbox, page by page, into batches on ready. empty says
+// that there was nothing to send at all.
+func (s *Syncer) read(ctx context.Context, st *runState, ready chan<- *outgoing) (empty bool, err error) {
 	after := ""
-	for {
-		page, err := s.store.Pending(ctx, after, pageSize)
+	for first := true; ; first = false {
+		page, err := s.outbox.Pending(ctx, after, pageSize)
 		if err != nil {
-			return rep, err
+			return false, err
 		}
 		if len(page) == 0 {
-			if rep.Batches == 0 && len(rep.HeldBack) == 0 {
-				// Nothing was sent: say whether the target is there.
-				return rep, s.target.Check(ctx)
-			}
-			return rep, nil
+			return first, nil
 		}
 		after = page[len(page)-1].ID
-		cut, err := s.cut(ctx, page, &rep)
-		if err != nil {
-			return rep, err
+		var held []string
+		pieces, err := s.cut(ctx, page, &held)
+		if len(held) > 0 {
+			st.add(func(r *Report) { r.HeldBack = append(r.HeldBack, held...) })
 		}
-		for _, c := range cut {
-			if err := s.deliver(ctx, c, dry, &rep); err != nil {
-				return rep, err
+		if err != nil {
+			return false, err
+		}
+		for _, p := range pieces {
+			o, err := s.prepare(p)
+			if err != nil {
+				return false, err
+			}
+			select {
+			case ready <- o:
+			case <-ctx.Done():
+				return false, nil
 			}
 		}
 	}
+}
+
+// prepare gives a piece a batch id and encodes it.
+func (s *Syncer) prepare(p *piece) (*outgoing, error) {
+	id, err := uuid.NewV7()
+	if err != nil {
+		return nil, fmt.Errorf("make batch id: %w", err)
+	}
+	b := &Batch{ID: id.String(), Agent: s.opt.Agent, Site: s.opt.Site, Created: s.opt.Now(), Contacts: p.contacts}
+	return &outgoing{piece: p, batch: b, doc: s.document(b, p)}, nil
+}
+
+// mark records acknowledged batches as synced, in arrival order, all that
+// are waiting in one transaction, and then counts them as sent. If that
+// fails it stops the run.
+func (s *Syncer) mark(ctx context.Context, st *runState, acked <-chan *outgoing, stop func()) error {
+	for o := range acked {
+		group := []*outgoing{o}
+	more:
+		for {
+			select {
+			case o, ok := <-acked:
+				if !ok {
+					break more
+				}
+				group = append(group, o)
+			default:
+				break more
+			}
+		}
+		var revs []store.Revision
+		for _, o := range group {
+			for _, c := range o.batch.Contacts {
+				revs = append(revs, store.Revision{ID: c.ID, Rev: c.Rev})
+			}
+		}
+		if _, err := s.outbox.MarkSynced(ctx, revs); err != nil {
+			stop()
+			for range acked {
+			}
+			return fmt.Errorf("%s took batch %s, but marking its contacts synced failed (the next sync sends them again, harmlessly): %w",
+				s.target, group[0].batch.ID, err)
+		}
+		for _, o := range group {
+			st.add(func(r *Report) {
+				r.Batches++
+				r.Contacts += len(o.batch.Contacts)
+				r.Accepted += o.res.Accepted
+				r.Duplicate += o.res.Duplicate
+				r.Stale += o.res.Stale
+				r.Bytes += len(o.doc)
+			})
+			if s.opt.Sent != nil {
+				s.opt.Sent(Sent{Result: o.res, Bytes: len(o.doc)})
+			}
+		}
+	}
+	return nil
 }
 
 // pageSize is how many pending contacts are read at a time; they are then
@@ -196,7 +356,7 @@ const headerBytes = 512
 
 // cut turns a page of pending contacts into batches within the limits,
 // holding back contacts that a reader would refuse.
-func (s *Syncer) cut(ctx context.Context, page []store.Contact, rep *Report) ([]*piece, error) {
+func (s *Syncer) cut(ctx context.Context, page []store.Contact, held *[]string) ([]*piece, error) {
 	now := s.opt.Now()
 	var out []*piece
 	cur := &piece{size: headerBytes}
@@ -204,16 +364,16 @@ func (s *Syncer) cut(ctx context.Context, page []store.Contact, rep *Report) ([]
 	for i := range page {
 		c := &page[i]
 		if err := checkContact(c); err != nil {
-			rep.HeldBack = append(rep.HeldBack, fmt.Sprintf("contact %s: %v", c.ID, err))
+			*held = append(*held, fmt.Sprintf("contact %s: %v", c.ID, err))
 			continue
 		}
 		if err := checkTimes(c, now); err != nil {
-			rep.HeldBack = append(rep.HeldBack, fmt.Sprintf("contact %s: %v", c.ID, err))
+			*held = append(*held, fmt.Sprintf("contact %s: %v", c.ID, err))
 			continue
 		}
 		tax, err := s.taxonomy(ctx, c.TaxonomyVersion)
 		if errors.Is(err, store.ErrUnknownTaxonomy) {
-			rep.HeldBack = append(rep.HeldBack, fmt.Sprintf("contact %s: taxonomy version %s is not stored on this desk", c.ID, c.TaxonomyVersion))
+			*held = append(*held, fmt.Sprintf("contact %s: taxonomy version %s is not stored on this desk", c.ID, c.TaxonomyVersion))
 			continue
 		}
 		if err != nil {
@@ -265,7 +425,7 @@ func (s *Syncer) taxonomy(ctx context.Context, version string) ([]byte, error) {
 	if ok {
 		return t, nil
 	}
-	v, yaml, err := s.store.TaxonomySource(ctx, version)
+	v, yaml, err := s.outbox.TaxonomySource(ctx, version)
 	if err != nil {
 		return nil, err
 	}
@@ -276,30 +436,23 @@ func (s *Syncer) taxonomy(ctx context.Context, version string) ([]byte, error) {
 	return t, nil
 }
 
-// deliver sends one batch and marks its contacts synced; a batch the target
-// finds too large is sent again in two halves.
-func (s *Syncer) deliver(ctx context.Context, p *piece, dry bool, rep *Report) error {
-	id, err := uuid.NewV7()
-	if err != nil {
-		return fmt.Errorf("make batch id: %w", err)
-	}
-	b := &Batch{ID: id.String(), Agent: s.opt.Agent, Site: s.opt.Site, Created: s.opt.Now(), Contacts: p.contacts}
-	doc := s.document(b, p)
-	if dry {
-		rep.Batches++
-		rep.Contacts += len(b.Contacts)
-		rep.Bytes += len(doc)
-		return nil
-	}
-	res, err := s.target.Send(ctx, b, doc)
+// deliver sends one batch and passes it on to be marked; a batch the
+// target finds too large is sent again in two halves.
+func (s *Syncer) deliver(ctx context.Context, o *outgoing, st *runState, acked chan<- *outgoing) error {
+	res, err := s.target.Send(ctx, o.batch, o.doc)
 	if errors.Is(err, ErrTooLarge) {
+		p := o.piece
 		if len(p.contacts) == 1 {
-			rep.HeldBack = append(rep.HeldBack, fmt.Sprintf("contact %s: %v", p.contacts[0].ID, err))
+			st.add(func(r *Report) { r.HeldBack = append(r.HeldBack, fmt.Sprintf("contact %s: %v", p.contacts[0].ID, err)) })
 			return nil
 		}
 		half := len(p.contacts) / 2
 		for _, part := range [][]store.Contact{p.contacts[:half], p.contacts[half:]} {
-			if err := s.deliver(ctx, s.repiece(part, p.versions), dry, rep); err != nil {
+			o, err := s.prepare(s.repiece(part))
+			if err != nil {
+				return err
+			}
+			if err := s.deliver(ctx, o, st, acked); err != nil {
 				return err
 			}
 		}
@@ -308,27 +461,13 @@ func (s *Syncer) deliver(ctx context.Context, p *piece, dry bool, rep *Report) e
 	if err != nil {
 		return err
 	}
-	revs := make([]store.Revision, len(b.Contacts))
-	for i, c := range b.Contacts {
-		revs[i] = store.Revision{ID: c.ID, Rev: c.Rev}
-	}
-	if _, err := s.store.MarkSynced(ctx, revs); err != nil {
-		return fmt.Errorf("%s took batch %s, but marking its contacts synced failed (the next sync sends them again, harmlessly): %w", s.target, b.ID, err)
-	}
-	rep.Batches++
-	rep.Contacts += len(b.Contacts)
-	rep.Accepted += res.Accepted
-	rep.Duplicate += res.Duplicate
-	rep.Stale += res.Stale
-	rep.Bytes += len(doc)
-	if s.opt.Sent != nil {
-		s.opt.Sent(Sent{Result: res, Bytes: len(doc)})
-	}
+	o.res = res
+	acked <- o
 	return nil
 }
 
 // repiece encodes part of a piece as a piece of its own.
-func (s *Syncer) repiece(cs []store.Contact, versions []string) *piece {
+func (s *Syncer) repiece(cs []store.Contact) *piece {
 	p := &piece{contacts: cs}
 	for i := range cs {
 		if i > 0 {

@@ -52,25 +52,111 @@ type IngestResult struct {
 	DuplicateBatch bool
 }
 
+// direct is a connection of a Store's own to its database through the
+// direct API of zombiezen.com/go/sqlite (over the same modernc engine):
+// statements bound by index, without database/sql's per-call locks and
+// conversions. The bulk paths use it: ingest (inserts measured 2.3 times
+// faster per CPU second) and the outbox (reading pending contacts 2.6
+// times, marking them synced 1.4 times). Its writes take the Store's write
+// lock, so they queue behind the Store's own changes like any other.
+type direct struct {
+	s    *Store
+	path string // absolute
+
+	mu     sync.Mutex // guards conn, which is single-threaded
+	conn   *sqlite.Conn
+	closed bool
+}
+
+// openDirect opens a direct connection to s's database with its durability
+// (synchronous FULL on a desk, NORMAL on a collector) and more pragmas.
+func (s *Store) openDirect(pragmas ...string) (*direct, error) {
+	path, err := filepath.Abs(s.path)
+	if err != nil {
+		return nil, err
+	}
+	conn, err := sqlite.OpenConn(path, sqlite.OpenReadWrite)
+	if err != nil {
+		return nil, err
+	}
+	conn.SetBusyTimeout(busyTimeout)
+	sync := "FULL"
+	if s.opt.Collector {
+		sync = "NORMAL"
+	}
+	for _, q := range append([]string{"PRAGMA foreign_keys = 1", "PRAGMA synchronous = " + sync}, pragmas...) {
+		if err := execZ(conn, q); err != nil {
+			conn.Close()
+			return nil, err
+		}
+	}
+	return &direct{s: s, path: path, conn: conn}, nil
+}
+
+// errClosed is returned by a direct connection used after Close.
+var errClosed = errors.New("closed")
+
+// use runs fn on the connection; cancelling ctx interrupts it.
+func (d *direct) use(ctx context.Context, fn func() error) error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.closed {
+		return errClosed
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	d.conn.SetInterrupt(ctx.Done())
+	defer d.conn.SetInterrupt(nil)
+	return fn()
+}
+
+// write runs fn in one write transaction (BEGIN IMMEDIATE), holding the
+// Store's write lock, with the clock read once. Cancelling ctx interrupts
+// it and rolls it back.
+func (d *direct) write(ctx context.Context, fn func(now time.Time) error) error {
+	d.s.wmu.Lock()
+	defer d.s.wmu.Unlock()
+	return d.use(ctx, func() (err error) {
+		if err := execZ(d.conn, "BEGIN IMMEDIATE"); err != nil {
+			return err
+		}
+		defer func() {
+			if err != nil && !d.conn.AutocommitEnabled() {
+				d.conn.SetInterrupt(nil) // so that the rollback itself runs
+				if rerr := execZ(d.conn, "ROLLBACK"); rerr != nil {
+					err = errors.Join(err, fmt.Errorf("roll back: %w", rerr))
+				}
+			}
+		}()
+		if err := fn(d.s.now()); err != nil {
+			return err
+		}
+		return execZ(d.conn, "COMMIT")
+	})
+}
+
+// close closes the connection; closing again does nothing.
+func (d *direct) close() error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.closed {
+		return nil
+	}
+	d.closed = true
+	return d.conn.Close()
+}
+
 // Ingester writes batches from desks into a Store: the collector's and
-// `whycall ingest`'s bulk path. It talks to SQLite through a connection of
-// its own with the direct API of zombiezen.com/go/sqlite (over the same
-// modernc engine): binding by index, without database/sql's per-call locks
-// and conversions, inserts measured 2.3 times faster per CPU second. Its
-// writes take the Store's write lock, so they queue behind the Store's own
-// changes like any other. It is safe for concurrent use; batches are
-// written one at a time.
+// `whycall ingest`'s bulk path, on a direct connection of its own. It is
+// safe for concurrent use; batches are written one at a time.
 //
 // Checkpoints run in the background, not inside an ingest: the Ingester's
 // connection never checkpoints on its own, and a goroutine copies the WAL
 // into the database after batches were written, at most every
 // checkpointEvery.
 type Ingester struct {
-	s *Store
-
-	mu     sync.Mutex // guards conn, which is single-threaded
-	conn   *sqlite.Conn
-	closed bool
+	*direct
 
 	wrote chan struct{} // a batch was written; buffered, one deep
 	stop  chan struct{}
@@ -83,27 +169,12 @@ const checkpointEvery = 250 * time.Millisecond
 // NewIngester opens the Ingester's connection to s's database. Close it
 // before closing s.
 func (s *Store) NewIngester() (*Ingester, error) {
-	path, err := filepath.Abs(s.path)
+	d, err := s.openDirect("PRAGMA wal_autocheckpoint = 0", "PRAGMA cache_size = -65536", "PRAGMA temp_store = MEMORY")
 	if err != nil {
 		return nil, fmt.Errorf("open ingester on %s: %w", s.path, err)
 	}
-	conn, err := sqlite.OpenConn(path, sqlite.OpenReadWrite)
-	if err != nil {
-		return nil, fmt.Errorf("open ingester on %s: %w", s.path, err)
-	}
-	conn.SetBusyTimeout(busyTimeout)
-	sync := "FULL"
-	if s.opt.Collector {
-		sync = "NORMAL"
-	}
-	for _, q := range []string{"PRAGMA foreign_keys = 1", "PRAGMA synchronous = " + sync, "PRAGMA wal_autocheckpoint = 0", "PRAGMA cache_size = -65536", "PRAGMA temp_store = MEMORY"} {
-		if err := execZ(conn, q); err != nil {
-			conn.Close()
-			return nil, fmt.Errorf("open ingester on %s: %w", s.path, err)
-		}
-	}
-	in := &Ingester{s: s, conn: conn, wrote: make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{})}
-	go in.checkpoints(path)
+	in := &Ingester{direct: d, wrote: make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{})}
+	go in.checkpoints(d.path)
 	return in, nil
 }
 
@@ -176,21 +247,17 @@ func (in *Ingester) Store() *Store { return in.s }
 // Closing again does nothing.
 func (in *Ingester) Close() error {
 	in.mu.Lock()
-	defer in.mu.Unlock()
-	if in.closed {
-		return nil
+	stopped := in.closed
+	in.mu.Unlock()
+	if !stopped {
+		close(in.stop)
+		<-in.done
 	}
-	in.closed = true
-	close(in.stop)
-	<-in.done
-	if err := in.conn.Close(); err != nil {
+	if err := in.close(); err != nil {
 		return fmt.Errorf("close ingester on %s: %w", in.s.path, err)
 	}
 	return nil
 }
-
-// errIngesterClosed is returned by an Ingester used after Close.
-var errIngesterClosed = errors.New("ingester is closed")
 
 // Ingest stores a batch from a desk in one transaction, idempotently: a
 // batch id seen before changes nothing, and for each contact the highest
@@ -281,39 +348,9 @@ func checkBatch(b *IngestBatch) error {
 	return nil
 }
 
-// write runs fn in one write transaction (BEGIN IMMEDIATE) on the
-// Ingester's connection, holding the Store's write lock, with the clock read
-// once. Cancelling ctx interrupts it and rolls it back.
-func (in *Ingester) write(ctx context.Context, fn func(now time.Time) error) (err error) {
-	in.s.wmu.Lock()
-	defer in.s.wmu.Unlock()
-	in.mu.Lock()
-	defer in.mu.Unlock()
-	if in.closed {
-		return errIngesterClosed
-	}
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	in.conn.SetInterrupt(ctx.Done())
-	defer in.conn.SetInterrupt(nil)
-	if err := execZ(in.conn, "BEGIN IMMEDIATE"); err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			in.conn.SetInterrupt(nil) // so that the rollback itself runs
-			if !in.conn.AutocommitEnabled() {
-				if rerr := execZ(in.conn, "ROLLBACK"); rerr != nil {
-					err = errors.Join(err, fmt.Errorf("roll back: %w", rerr))
-				}
-			}
-		}
-	}()
-	if err := fn(in.s.now()); err != nil {
-		return err
-	}
-	if err := execZ(in.conn, "COMMIT"); err != nil {
+// write is direct.write, and then tells the checkpointer.
+func (in *Ingester) write(ctx context.Context, fn func(now time.Time) error) error {
+	if err := in.direct.write(ctx, fn); err != nil {
 		return err
 	}
 	select {
@@ -501,7 +538,7 @@ func bindContact(st *sqlite.Stmt, off int, c *Contact) {
 	st.BindInt64(off+17, c.Rev)
 }
 
-// get reads the stored contact id, as scanContact does.
+// get reads the stored contact id.
 func (in *Ingester) get(id string) (Contact, error) {
 	st, err := in.conn.Prepare(sqlGet)
 	if err != nil {
@@ -516,7 +553,11 @@ func (in *Ingester) get(id string) (Contact, error) {
 	if !row {
 		return Contact{}, ErrNotFound
 	}
-	loc := in.s.loc
+	return scanZ(st, in.s.loc), nil
+}
+
+// scanZ reads a row of contactCols, as scanContact does.
+func scanZ(st *sqlite.Stmt, loc *time.Location) Contact {
 	c := Contact{
 		ID: st.ColumnText(0), Agent: st.ColumnText(1), Team: st.ColumnText(2), Site: st.ColumnText(3),
 		Channel: Channel(st.ColumnText(4)), StartedAt: fromMillis(st.ColumnInt64(5), loc),
@@ -527,7 +568,7 @@ func (in *Ingester) get(id string) (Contact, error) {
 	if !st.ColumnIsNull(6) {
 		c.EndedAt = fromMillis(st.ColumnInt64(6), loc)
 	}
-	return c, nil
+	return c
 }
 
 // applyDelta writes d's non-zero rows, as Store.applyDelta does, with its
@@ -574,29 +615,25 @@ func (in *Ingester) applyDelta(d *delta) error {
 
 // IngestedFiles returns the names of the batch files ingested so far.
 func (in *Ingester) IngestedFiles(ctx context.Context) (map[string]bool, error) {
-	in.mu.Lock()
-	defer in.mu.Unlock()
-	if in.closed {
-		return nil, errIngesterClosed
-	}
-	in.conn.SetInterrupt(ctx.Done())
-	defer in.conn.SetInterrupt(nil)
-	st, err := in.conn.Prepare(`SELECT name FROM ingested_files`)
+	names := make(map[string]bool)
+	err := in.use(ctx, func() error {
+		st, err := in.conn.Prepare(`SELECT name FROM ingested_files`)
+		if err != nil {
+			return err
+		}
+		defer st.Reset()
+		for {
+			row, err := st.Step()
+			if err != nil || !row {
+				return err
+			}
+			names[st.ColumnText(0)] = true
+		}
+	})
 	if err != nil {
 		return nil, fmt.Errorf("list ingested files: %w", err)
 	}
-	defer st.Reset()
-	names := make(map[string]bool)
-	for {
-		row, err := st.Step()
-		if err != nil {
-			return nil, fmt.Errorf("list ingested files: %w", err)
-		}
-		if !row {
-			return names, nil
-		}
-		names[st.ColumnText(0)] = true
-	}
+	return names, nil
 }
 
 // execZ runs a statement that returns no rows.

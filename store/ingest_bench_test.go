@@ -79,22 +79,32 @@ func BenchmarkIngest(b *testing.B) {
 
 // BenchmarkIngestReplay sends contacts the collector holds already, under
 // new batch ids (a desk that crashed before it could mark them synced):
-// every revision is a duplicate and nothing changes.
-func BenchmarkIngestReplay(b *testing.B) {
+// every revision is a duplicate and no contact or rollup row changes.
+func BenchmarkIngestReplay(b *testing.B) { benchReplay(b, false) }
+
+// BenchmarkIngestReplaySameBatch sends the same batches again (a retry whose
+// first answer was lost): nothing at all changes.
+func BenchmarkIngestReplaySameBatch(b *testing.B) { benchReplay(b, true) }
+
+func benchReplay(b *testing.B, sameID bool) {
 	in := openIngester(b)
 	start := time.Date(2026, 1, 5, 8, 0, 0, 0, time.UTC)
-	var sets [][]store.Contact
+	var firsts []*store.IngestBatch
 	for i := 0; i < 64; i++ {
-		cs := genContacts(b, benchBatch, start.Add(time.Duration(i)*2*time.Hour))
-		if _, err := in.Ingest(ctx, newBatch(b, cs)); err != nil {
+		bt := newBatch(b, genContacts(b, benchBatch, start.Add(time.Duration(i)*2*time.Hour)))
+		if _, err := in.Ingest(ctx, bt); err != nil {
 			b.Fatal(err)
 		}
-		sets = append(sets, cs)
+		firsts = append(firsts, bt)
 	}
 	replays := make([]*store.IngestBatch, b.N)
 	for i := range replays {
-		replays[i] = newBatch(b, sets[i%len(sets)])
+		replays[i] = firsts[i%len(firsts)]
+		if !sameID {
+			replays[i] = newBatch(b, replays[i].Contacts)
+		}
 	}
+	before := contentSum(b, in.Store())
 	b.ResetTimer()
 	cpu0 := cpuTime()
 	for i := 0; i < b.N; i++ {
@@ -102,11 +112,29 @@ func BenchmarkIngestReplay(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if res.Duplicate != benchBatch {
+		if res.Duplicate != benchBatch || res.DuplicateBatch != sameID {
 			b.Fatalf("replay: %+v", res)
 		}
 	}
 	reportRate(b, b.N*benchBatch, cpu0)
+	b.StopTimer()
+	if after := contentSum(b, in.Store()); after != before {
+		b.Fatalf("replaying changed stored rows: %s, was %s", after, before)
+	}
+}
+
+// contentSum sums up the contacts and the rollup, so that a change to any
+// row shows.
+func contentSum(tb testing.TB, s *store.Store) string {
+	tb.Helper()
+	var out string
+	err := s.DB().QueryRowContext(ctx, `SELECT
+		(SELECT printf('%d %d %d %d %d', count(*), total(rev), total(updated_at), total(synced_rev), total(length(reasons || team || note))) FROM contacts) || ' / ' ||
+		(SELECT printf('%d %d %d %d', count(*), total(primary_n), total(secondary_n), total(handle_ms)) FROM reason_days)`).Scan(&out)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return out
 }
 
 // reportRate reports contacts per second of wall time and of this process's

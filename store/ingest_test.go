@@ -259,7 +259,7 @@ func TestIngestStoresTaxonomiesUnknownReasonsAndFiles(t *testing.T) {
 	if y, err := s.TaxonomyYAML(ctx, benchTaxonomy.Version); err != nil || string(y) != string(benchTaxonomy.YAML) {
 		t.Fatalf("taxonomy: %q %v", y, err)
 	}
-	if n, err := s.PendingCount(ctx); err != nil || n != 0 {
+	if n, err := outbox(t, s).PendingCount(ctx); err != nil || n != 0 {
 		t.Fatalf("%d contacts pending on the collector (%v): ingested contacts are synced", n, err)
 	}
 	// The same batch under another file name: remembered, not ingested again.

@@ -2,9 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"time"
 )
@@ -23,19 +20,61 @@ const (
 	sqlPending = `SELECT ` + contactCols + ` FROM contacts INDEXED BY contacts_pending
 	WHERE ` + pendingWhere + ` AND id > ? ORDER BY id LIMIT ?`
 	sqlPendingCount = `SELECT count(*) FROM contacts INDEXED BY contacts_pending WHERE ` + pendingWhere
-	// sqlMarkSynced raises synced_rev to each acknowledged rev, in one
-	// statement for the whole batch: never lowers it, and never past the
-	// contact's own rev.
-	sqlMarkSynced = `UPDATE contacts SET synced_rev = j.value ->> 1
-	FROM json_each(?) AS j
-	WHERE contacts.id = j.value ->> 0 AND contacts.synced_rev < j.value ->> 1 AND contacts.rev >= j.value ->> 1`
+	// sqlMarkSynced raises synced_rev to an acknowledged rev: never lowers
+	// it, and never past the contact's own rev.
+	sqlMarkSynced = `UPDATE contacts SET synced_rev = ?1 WHERE id = ?2 AND synced_rev < ?1 AND rev >= ?1`
 )
+
+// Outbox reads a desk's pending contacts and records what a sync target
+// acknowledged, on a direct connection of its own (see direct). It is safe
+// for concurrent use. Close it before closing the Store.
+type Outbox struct {
+	*direct
+}
+
+// NewOutbox opens the Outbox's connection to s's database. On a desk it
+// never checkpoints, like the Store's own connections.
+func (s *Store) NewOutbox() (*Outbox, error) {
+	var pragmas []string
+	if !s.opt.Collector {
+		pragmas = append(pragmas, "PRAGMA wal_autocheckpoint = 0")
+	}
+	d, err := s.openDirect(pragmas...)
+	if err != nil {
+		return nil, fmt.Errorf("open outbox on %s: %w", s.path, err)
+	}
+	return &Outbox{d}, nil
+}
+
+// Close closes the Outbox's connection. Closing again does nothing.
+func (o *Outbox) Close() error {
+	if err := o.close(); err != nil {
+		return fmt.Errorf("close outbox on %s: %w", o.s.path, err)
+	}
+	return nil
+}
 
 // Pending returns up to limit pending contacts (see above) with ids after
 // after ("" for the first page), in id order: full rows at their current
 // revision, tombstones included.
-func (s *Store) Pending(ctx context.Context, after string, limit int) ([]Contact, error) {
-	cs, err := s.query(ctx, sqlPending, after, limit)
+func (o *Outbox) Pending(ctx context.Context, after string, limit int) ([]Contact, error) {
+	var cs []Contact
+	err := o.use(ctx, func() error {
+		st, err := o.conn.Prepare(sqlPending)
+		if err != nil {
+			return err
+		}
+		defer st.Reset()
+		st.BindText(1, after)
+		st.BindInt64(2, int64(limit))
+		for {
+			row, err := st.Step()
+			if err != nil || !row {
+				return err
+			}
+			cs = append(cs, scanZ(st, o.s.loc))
+		}
+	})
 	if err != nil {
 		return nil, fmt.Errorf("pending contacts: %w", err)
 	}
@@ -43,12 +82,20 @@ func (s *Store) Pending(ctx context.Context, after string, limit int) ([]Contact
 }
 
 // PendingCount returns how many contacts are pending.
-func (s *Store) PendingCount(ctx context.Context) (int, error) {
-	var n int
-	if err := s.db.QueryRowContext(ctx, sqlPendingCount).Scan(&n); err != nil {
-		return 0, fmt.Errorf("count pending contacts: %w", driverError(err))
+func (o *Outbox) PendingCount(ctx context.Context) (int, error) {
+	var n int64
+	err := o.use(ctx, func() error {
+		st, err := o.conn.Prepare(sqlPendingCount)
+		if err != nil {
+			return err
+		}
+		n, err = int64Z(st)
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("count pending contacts: %w", err)
 	}
-	return n, nil
+	return int(n), nil
 }
 
 // Revision names one revision of a contact.
@@ -61,62 +108,61 @@ type Revision struct {
 // these revisions. A contact's synced_rev only rises, to at most its rev: a
 // contact changed after its revision was sent stays pending. It returns how
 // many contacts changed.
-func (s *Store) MarkSynced(ctx context.Context, revs []Revision) (int, error) {
-	if len(revs) == 0 {
-		return 0, nil
-	}
-	arg, err := revisionsJSON(revs)
-	if err != nil {
-		return 0, err
-	}
-	var n int64
-	err = s.write(ctx, func(tx *sql.Tx, _ time.Time) error {
-		res, err := tx.ExecContext(ctx, sqlMarkSynced, arg)
-		if err != nil {
-			return driverError(err)
+func (o *Outbox) MarkSynced(ctx context.Context, revs []Revision) (int, error) {
+	for _, r := range revs {
+		if r.Rev < 1 {
+			return 0, fmt.Errorf("mark %s synced: %w: rev %d", r.ID, ErrInvalid, r.Rev)
 		}
-		n, err = res.RowsAffected()
-		return err
+	}
+	n := 0
+	err := o.write(ctx, func(time.Time) error {
+		st, err := o.conn.Prepare(sqlMarkSynced)
+		if err != nil {
+			return err
+		}
+		for _, r := range revs {
+			st.BindInt64(1, r.Rev)
+			st.BindText(2, r.ID)
+			if err := stepZ(st); err != nil {
+				return err
+			}
+			n += o.conn.Changes()
+		}
+		return nil
 	})
 	if err != nil {
 		return 0, fmt.Errorf("mark %d contacts synced: %w", len(revs), err)
 	}
-	return int(n), nil
-}
-
-// revisionsJSON is revs as a JSON array of [id, rev] pairs, the one
-// parameter of sqlMarkSynced.
-func revisionsJSON(revs []Revision) (string, error) {
-	pairs := make([][2]any, len(revs))
-	for i, r := range revs {
-		if r.Rev < 1 {
-			return "", fmt.Errorf("mark %s synced: %w: rev %d", r.ID, ErrInvalid, r.Rev)
-		}
-		pairs[i] = [2]any{r.ID, r.Rev}
-	}
-	b, err := json.Marshal(pairs)
-	if err != nil {
-		return "", fmt.Errorf("mark contacts synced: %w", err)
-	}
-	return string(b), nil
+	return n, nil
 }
 
 // TaxonomySource returns a stored taxonomy version with its YAML, as a sync
 // batch carries it (ErrUnknownTaxonomy if none is stored).
-func (s *Store) TaxonomySource(ctx context.Context, version string) (TaxonomyVersion, []byte, error) {
-	var (
-		v     = TaxonomyVersion{Version: version}
-		added int64
-		yaml  []byte
-	)
-	err := s.db.QueryRowContext(ctx, `SELECT taxonomy_id, revision, added_at, yaml FROM taxonomies WHERE version = ?`,
-		version).Scan(&v.TaxonomyID, &v.Revision, &added, &yaml)
-	if errors.Is(err, sql.ErrNoRows) {
-		err = ErrUnknownTaxonomy
-	}
+func (o *Outbox) TaxonomySource(ctx context.Context, version string) (TaxonomyVersion, []byte, error) {
+	v := TaxonomyVersion{Version: version}
+	var yaml []byte
+	err := o.use(ctx, func() error {
+		st, err := o.conn.Prepare(`SELECT taxonomy_id, revision, added_at, yaml FROM taxonomies WHERE version = ?`)
+		if err != nil {
+			return err
+		}
+		defer st.Reset()
+		st.BindText(1, version)
+		row, err := st.Step()
+		if err != nil {
+			return err
+		}
+		if !row {
+			return ErrUnknownTaxonomy
+		}
+		v.TaxonomyID, v.Revision = st.ColumnText(0), st.ColumnInt(1)
+		v.AddedAt = fromMillis(st.ColumnInt64(2), o.s.loc)
+		yaml = make([]byte, st.ColumnLen(3))
+		st.ColumnBytes(3, yaml)
+		return nil
+	})
 	if err != nil {
-		return TaxonomyVersion{}, nil, fmt.Errorf("taxonomy version %s: %w", version, driverError(err))
+		return TaxonomyVersion{}, nil, fmt.Errorf("taxonomy version %s: %w", version, err)
 	}
-	v.AddedAt = fromMillis(added, s.loc)
 	return v, yaml, nil
 }

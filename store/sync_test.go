@@ -22,7 +22,22 @@ func captured(tb testing.TB, s *store.Store, agent string) store.Contact {
 	return c
 }
 
-func pendingIDs(tb testing.TB, s *store.Store) map[string]int64 {
+// outbox opens an Outbox on s, closed when the test ends.
+func outbox(tb testing.TB, s *store.Store) *store.Outbox {
+	tb.Helper()
+	o, err := s.NewOutbox()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() {
+		if err := o.Close(); err != nil {
+			tb.Error(err)
+		}
+	})
+	return o
+}
+
+func pendingIDs(tb testing.TB, s *store.Outbox) map[string]int64 {
 	tb.Helper()
 	cs, err := s.Pending(ctx, "", 1000)
 	if err != nil {
@@ -42,7 +57,7 @@ func pendingIDs(tb testing.TB, s *store.Store) map[string]int64 {
 	return revs
 }
 
-func markSynced(tb testing.TB, s *store.Store, cs ...store.Contact) int {
+func markSynced(tb testing.TB, s *store.Outbox, cs ...store.Contact) int {
 	tb.Helper()
 	var revs []store.Revision
 	for _, c := range cs {
@@ -57,6 +72,7 @@ func markSynced(tb testing.TB, s *store.Store, cs ...store.Contact) int {
 
 func TestPendingHoldsWhatATargetHasNotAcknowledged(t *testing.T) {
 	s := storetest.MustOpen(t, store.Options{Now: newClock(time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC)).Now})
+	o := outbox(t, s)
 
 	draft := mustDraft(t, s, "kari")
 	done := captured(t, s, "kari")
@@ -70,7 +86,7 @@ func TestPendingHoldsWhatATargetHasNotAcknowledged(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	got := pendingIDs(t, s)
+	got := pendingIDs(t, o)
 	if len(got) != 2 || got[done.ID] != done.Rev || got[sentThenDeleted.ID] != sentThenDeleted.Rev {
 		t.Fatalf("pending %v: want exactly the two finished contacts", got)
 	}
@@ -78,10 +94,10 @@ func TestPendingHoldsWhatATargetHasNotAcknowledged(t *testing.T) {
 		t.Fatal("a draft is pending")
 	}
 
-	if n := markSynced(t, s, done, sentThenDeleted); n != 2 {
+	if n := markSynced(t, o, done, sentThenDeleted); n != 2 {
 		t.Fatalf("MarkSynced changed %d contacts, want 2", n)
 	}
-	if got := pendingIDs(t, s); len(got) != 0 {
+	if got := pendingIDs(t, o); len(got) != 0 {
 		t.Fatalf("pending after the ack: %v", got)
 	}
 
@@ -93,7 +109,7 @@ func TestPendingHoldsWhatATargetHasNotAcknowledged(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got = pendingIDs(t, s)
+	got = pendingIDs(t, o)
 	if len(got) != 2 || got[tomb.ID] != tomb.Rev || got[edited.ID] != edited.Rev {
 		t.Fatalf("pending %v: want the edit and the tombstone of a sent contact", got)
 	}
@@ -101,46 +117,48 @@ func TestPendingHoldsWhatATargetHasNotAcknowledged(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, ok := pendingIDs(t, s)[reopened.ID]; ok {
+	if _, ok := pendingIDs(t, o)[reopened.ID]; ok {
 		t.Fatal("a sent contact reopened as a draft is pending; the collector keeps its finished state until it is finished again")
 	}
 }
 
 func TestMarkSyncedOnlyRaisesToTheAcknowledgedRevision(t *testing.T) {
 	s := storetest.MustOpen(t)
+	o := outbox(t, s)
 	c := captured(t, s, "kari")
 	sent := c
 	newer, err := s.SetNote(ctx, c.ID, "edited while the batch was on its way")
 	if err != nil {
 		t.Fatal(err)
 	}
-	markSynced(t, s, sent)
-	if got := pendingIDs(t, s); got[c.ID] != newer.Rev {
+	markSynced(t, o, sent)
+	if got := pendingIDs(t, o); got[c.ID] != newer.Rev {
 		t.Fatalf("pending %v: the edit made after the batch was cut must stay pending", got)
 	}
-	markSynced(t, s, newer)
-	if got := pendingIDs(t, s); len(got) != 0 {
+	markSynced(t, o, newer)
+	if got := pendingIDs(t, o); len(got) != 0 {
 		t.Fatalf("pending %v after the newer revision was acknowledged", got)
 	}
-	if n := markSynced(t, s, sent); n != 0 {
+	if n := markSynced(t, o, sent); n != 0 {
 		t.Fatalf("an older acknowledgement changed %d contacts", n)
 	}
 	if _, err := s.SetOutcome(ctx, c.ID, store.OutcomeResolved); err != nil {
 		t.Fatal(err)
 	}
-	if got := pendingIDs(t, s); len(got) != 1 {
+	if got := pendingIDs(t, o); len(got) != 1 {
 		t.Fatalf("a late, older acknowledgement hid a new edit: pending %v", got)
 	}
-	if n := markSynced(t, s, store.Contact{ID: c.ID, Rev: 99}); n != 0 {
+	if n := markSynced(t, o, store.Contact{ID: c.ID, Rev: 99}); n != 0 {
 		t.Fatalf("an acknowledgement above the contact's own rev changed %d contacts", n)
 	}
-	if _, err := s.MarkSynced(ctx, []store.Revision{{ID: c.ID, Rev: 0}}); err == nil {
+	if _, err := o.MarkSynced(ctx, []store.Revision{{ID: c.ID, Rev: 0}}); err == nil {
 		t.Fatal("rev 0 was accepted")
 	}
 }
 
 func TestPendingPagesInIDOrder(t *testing.T) {
 	s := storetest.MustOpen(t)
+	o := outbox(t, s)
 	var want []string
 	for i := 0; i < 7; i++ {
 		want = append(want, captured(t, s, "kari").ID)
@@ -148,7 +166,7 @@ func TestPendingPagesInIDOrder(t *testing.T) {
 	var got []string
 	after := ""
 	for {
-		page, err := s.Pending(ctx, after, 3)
+		page, err := o.Pending(ctx, after, 3)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -175,14 +193,15 @@ func TestTaxonomySourceReturnsTheYAMLWithItsHeader(t *testing.T) {
 	if err := s.SaveTaxonomy(ctx, "v1hash", "default", 4, []byte("schema_version: 1\n")); err != nil {
 		t.Fatal(err)
 	}
-	v, y, err := s.TaxonomySource(ctx, "v1hash")
+	o := outbox(t, s)
+	v, y, err := o.TaxonomySource(ctx, "v1hash")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if v.TaxonomyID != "default" || v.Revision != 4 || string(y) != "schema_version: 1\n" {
 		t.Fatalf("got %+v %q", v, y)
 	}
-	if _, _, err := s.TaxonomySource(ctx, "nope"); !errorsIs(err, store.ErrUnknownTaxonomy) {
+	if _, _, err := o.TaxonomySource(ctx, "nope"); !errorsIs(err, store.ErrUnknownTaxonomy) {
 		t.Fatalf("unknown version: %v", err)
 	}
 }

@@ -93,6 +93,7 @@ func (a *app) runSync(ctx context.Context, to, token string, dry bool) error {
 	if err != nil {
 		return err
 	}
+	defer s.Close()
 	var rep batch.Report
 	if dry {
 		rep, err = s.DryRun(ctx)
