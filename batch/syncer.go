@@ -195,7 +195,9 @@ func (s *Syncer) run(parent context.Context, dry bool) (Report, error) {
 			continue // drain, so that the reader ends
 		}
 		if dry {
-			st.add(func(r *Report) { r.Batches, r.Contacts, r.Bytes = r.Batches+1, r.Contacts+len(o.batch.Contacts), r.Bytes+len(o.doc) })
+			st.add(func(r *Report) {
+				r.Batches, r.Contacts, r.Bytes = r.Batches+1, r.Contacts+len(o.batch.Contacts), r.Bytes+len(o.doc)
+			})
 			continue
 		}
 		if err := s.deliver(ctx, o, st, acked); err != nil {
