@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"whycall/store"
+	"whycall/taxonomy"
 )
 
 // post sends body to the collector's batches endpoint with the given
@@ -227,5 +228,49 @@ func TestTheCollectorNeedsATokenUnlessToldOtherwise(t *testing.T) {
 	col := newCollectorServer(t, HandlerOptions{NoAuth: true, Now: func() time.Time { return testNow }})
 	if code, _ := post(t, col.srv.URL, Encode(testBatch(t, 1, 0, 2)), map[string]string{"Authorization": ""}); code != 200 {
 		t.Fatalf("without auth: %d", code)
+	}
+}
+
+func TestUnknownReasonIDsAreWarnedAboutAndKept(t *testing.T) {
+	known := func(string, []byte) (func(string) bool, error) {
+		return func(id string) bool { return id == "late_delivery" || id == "invoice_unclear" }, nil
+	}
+	col := newCollectorServer(t, HandlerOptions{Now: func() time.Time { return testNow }, KnownReasons: known})
+	b := testBatch(t, 1, 0, 30)
+	for i := range b.Contacts {
+		b.Contacts[i].Reasons = []string{"late_delivery"}
+	}
+	b.Contacts[4].Reasons = []string{"retired_reason", "late_delivery"}
+	code, out := post(t, col.srv.URL, Encode(b), nil)
+	warnings, _ := out["warnings"].([]any)
+	if code != 200 || out["accepted"] != 30.0 || len(warnings) != 1 ||
+		!strings.Contains(warnings[0].(string), `reason "retired_reason" is not in taxonomy version`) {
+		t.Fatalf("got %d %v", code, out)
+	}
+	for i := range b.Contacts {
+		b.Contacts[i].Reasons = []string{fmt.Sprintf("unknown_%d", i)}
+		b.Contacts[i].Rev++
+	}
+	b.ID = testID(5000, 1)
+	_, out = post(t, col.srv.URL, Encode(b), nil)
+	if w, _ := out["warnings"].([]any); len(w) != maxWarnings+1 || !strings.Contains(w[maxWarnings].(string), "and 10 more") {
+		t.Fatalf("warnings %v", out["warnings"])
+	}
+}
+
+func TestTheDefaultReasonCheckReadsTheTaxonomy(t *testing.T) {
+	tax := testTaxonomy(t)
+	known, err := loadKnownReasons(tax.Version, tax.YAML)
+	if err != nil && strings.Contains(err.Error(), "not implemented") {
+		t.Skip("taxonomy.Load is not implemented on this branch yet")
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !known("late_delivery") || known("no_such_reason") {
+		t.Fatal("known reasons do not follow the taxonomy")
+	}
+	if got, _ := taxonomy.Load("x", tax.YAML); got.Version != tax.Version {
+		t.Fatalf("TaxonomyVersion %s, taxonomy.Load %s: the content hashes differ", tax.Version, got.Version)
 	}
 }
