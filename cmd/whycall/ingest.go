@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/signal"
@@ -10,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"whycall/batch"
+	"whycall/store"
 )
 
 func newIngestCmd(a *app) *cobra.Command {
@@ -39,22 +41,18 @@ never changes or removes a file in DIR.`,
 	}
 }
 
-func (a *app) runIngest(ctx context.Context, dir string) error {
+func (a *app) runIngest(ctx context.Context, dir string) (err error) {
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
 		return usagef("ingest: %s is not a folder", dir)
 	}
-	st, err := a.openStore(ctx, true)
+	in, closeAll, err := a.openIngester(ctx)
 	if err != nil {
 		return err
 	}
-	defer st.Close()
-	in, err := st.NewIngester()
-	if err != nil {
-		return err
-	}
-	defer in.Close()
+	defer func() { err = errors.Join(err, closeAll()) }()
+	st := in.Store()
 	rep, err := batch.IngestDir(ctx, in, dir, nil)
 	for _, s := range rep.Skipped {
 		fmt.Fprintf(a.stderr, "skipped %s: %s\n", s.File, s.Why)
@@ -64,4 +62,19 @@ func (a *app) runIngest(ctx context.Context, dir string) error {
 		return fmt.Errorf("ingest %s stopped; run it again to go on: %w", dir, err)
 	}
 	return nil
+}
+
+// openIngester opens the configured database as a collector's, with an
+// Ingester on it; closeAll closes both.
+func (a *app) openIngester(ctx context.Context) (in *store.Ingester, closeAll func() error, err error) {
+	st, err := a.openStore(ctx, true)
+	if err != nil {
+		return nil, nil, err
+	}
+	in, err = st.NewIngester()
+	if err != nil {
+		st.Close()
+		return nil, nil, err
+	}
+	return in, func() error { return errors.Join(in.Close(), st.Close()) }, nil
 }

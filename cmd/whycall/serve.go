@@ -61,7 +61,7 @@ flight are stored.`,
 	return cmd
 }
 
-func (a *app) runServe(ctx context.Context, tokens []string, noAuth bool) error {
+func (a *app) runServe(ctx context.Context, tokens []string, noAuth bool) (err error) {
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	var clean []string
@@ -75,16 +75,12 @@ func (a *app) runServe(ctx context.Context, tokens []string, noAuth bool) error 
 	}
 	log := slog.New(slog.NewTextHandler(a.stderr, &slog.HandlerOptions{Level: logLevel(a.cfg.Log.Level)}))
 
-	st, err := a.openStore(ctx, true)
+	in, closeAll, err := a.openIngester(ctx)
 	if err != nil {
 		return err
 	}
-	defer st.Close()
-	in, err := st.NewIngester()
-	if err != nil {
-		return err
-	}
-	defer in.Close()
+	defer func() { err = errors.Join(err, closeAll()) }()
+	st := in.Store()
 	h, err := batch.NewHandler(in, batch.HandlerOptions{
 		Tokens: clean, NoAuth: noAuth, MaxBodyBytes: a.cfg.Serve.MaxBodyBytes, Logger: log,
 		Health: func(ctx context.Context) error { return st.DB().PingContext(ctx) },

@@ -74,7 +74,7 @@ func (a *app) newSyncer(st *store.Store, t batch.Target, sent func(batch.Sent)) 
 	})
 }
 
-func (a *app) runSync(ctx context.Context, to, token string, dry bool) error {
+func (a *app) runSync(ctx context.Context, to, token string, dry bool) (err error) {
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	target, err := a.syncTarget(to, token)
@@ -85,7 +85,7 @@ func (a *app) runSync(ctx context.Context, to, token string, dry bool) error {
 	if err != nil {
 		return err
 	}
-	defer st.Close()
+	defer func() { err = errors.Join(err, st.Close()) }()
 	s, err := a.newSyncer(st, target, func(b batch.Sent) {
 		fmt.Fprintf(a.stdout, "batch %s: %d contact(s), %d bytes: %d new or changed, %d already there, %d older\n",
 			b.Batch, b.Contacts, b.Bytes, b.Accepted, b.Duplicate, b.Stale)
@@ -93,7 +93,7 @@ func (a *app) runSync(ctx context.Context, to, token string, dry bool) error {
 	if err != nil {
 		return err
 	}
-	defer s.Close()
+	defer func() { err = errors.Join(err, s.Close()) }()
 	var rep batch.Report
 	if dry {
 		rep, err = s.DryRun(ctx)
