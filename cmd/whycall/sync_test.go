@@ -4,7 +4,17 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
 	"fmt"
+	"math/big"
+	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -205,13 +215,13 @@ func (l *lockedBuffer) String() string {
 	return l.b.String()
 }
 
-var listening = regexp.MustCompile(`listening on (http://[0-9.]+:\d+)`)
+var listening = regexp.MustCompile(`listening on (https?://[0-9.]+:\d+)`)
 
 // startCollector runs `whycall serve` on db at listen and waits until it
 // listens.
-func startCollector(t *testing.T, db, listen string) *collectorProc {
+func startCollector(t *testing.T, db, listen string, args ...string) *collectorProc {
 	t.Helper()
-	cmd := exec.Command(binary(t), "serve", "--db", db, "--listen", listen, "--token", "tok")
+	cmd := exec.Command(binary(t), append([]string{"serve", "--db", db, "--listen", listen, "--token", "tok"}, args...)...)
 	home := t.TempDir()
 	cmd.Env = append(os.Environ(), "HOME="+home, "XDG_CONFIG_HOME="+home, "WHYCALL_CONFIG=", "WHYCALL_LOG_LEVEL=warn")
 	stdout, err := cmd.StdoutPipe()
@@ -438,5 +448,78 @@ func TestCollectorStopsGracefully(t *testing.T) {
 	pending, _ := sy.Pending(context.Background())
 	if n != 150-pending {
 		t.Fatalf("the collector stored %d contacts and the desk has %d pending: an acknowledged batch was lost, or a stored one not acknowledged", n, pending)
+	}
+}
+
+// selfSigned writes a certificate for 127.0.0.1 and its key, and returns
+// their paths and a pool that trusts the certificate.
+func selfSigned(t *testing.T) (certFile, keyFile string, pool *x509.CertPool) {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "collector"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
+		IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1)}, KeyUsage: x509.KeyUsageDigitalSignature,
+		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert, err := x509.ParseCertificate(der)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool = x509.NewCertPool()
+	pool.AddCert(cert)
+	kder, err := x509.MarshalECPrivateKey(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	certFile, keyFile = filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
+	os.WriteFile(certFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600)
+	os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: kder}), 0o600)
+	return certFile, keyFile, pool
+}
+
+func TestTheCollectorServesTLSWhenConfigured(t *testing.T) {
+	certFile, keyFile, pool := selfSigned(t)
+	cfg := writeFile(t, "serve.yaml", fmt.Sprintf("serve:\n  tls_cert: %s\n  tls_key: %s\n", certFile, keyFile))
+	dir := t.TempDir()
+	col := startCollector(t, filepath.Join(dir, "c.db"), "127.0.0.1:0", "--config", cfg)
+	if !strings.HasPrefix(col.url, "https://") {
+		t.Fatalf("listening on %s", col.url)
+	}
+	s := deskDB(t, filepath.Join(dir, "desk.db"), "kari", 3)
+
+	untrusted, err := batch.NewCollector(col.url, "tok", batch.CollectorOptions{Attempts: 3, Backoff: time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sy, err := batch.NewSyncer(s, untrusted, batch.SyncerOptions{Agent: "kari"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sy.Push(context.Background()); err == nil || !strings.Contains(err.Error(), "TLS certificate is not trusted") {
+		t.Fatalf("push to a collector with an unknown certificate: %v", err)
+	}
+	sy.Close()
+
+	trusted, err := batch.NewCollector(col.url, "tok", batch.CollectorOptions{
+		Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sy, err = batch.NewSyncer(s, trusted, batch.SyncerOptions{Agent: "kari"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sy.Close()
+	if rep, err := sy.Push(context.Background()); err != nil || rep.Accepted != 3 {
+		t.Fatalf("push over TLS: %+v %v", rep, err)
 	}
 }
