@@ -72,12 +72,13 @@ type Folder struct {
 	dir string
 }
 
-// NewFolder returns the folder target dir, which must exist.
+// NewFolder returns the folder target dir. A dir that does not exist (a
+// share not mounted yet) is reported when a batch is sent, or by Check; a
+// dir that is something else than a folder is refused here.
 func NewFolder(dir string) (*Folder, error) {
 	st, err := os.Stat(dir)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		return nil, fmt.Errorf("sync folder %s does not exist: create it, or mount the share it is on", dir)
 	case err != nil:
 		return nil, fmt.Errorf("sync folder: %w", err)
 	case st.Mode().IsRegular():
@@ -126,14 +127,16 @@ func safeName(s string) string {
 	return string(b)
 }
 
-// Check tells whether the folder is still there (a share may have gone).
+// Check tells whether the folder is there (a share may not be mounted).
 func (f *Folder) Check(context.Context) error {
 	st, err := os.Stat(f.dir)
-	if err != nil {
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return fmt.Errorf("sync folder %s does not exist: create it, or mount the share it is on", f.dir)
+	case err != nil:
 		return fmt.Errorf("sync folder: %w", err)
-	}
-	if !st.IsDir() {
-		return fmt.Errorf("sync folder %s is no longer a folder", f.dir)
+	case !st.IsDir():
+		return fmt.Errorf("sync folder %s is not a folder", f.dir)
 	}
 	return nil
 }
@@ -141,6 +144,9 @@ func (f *Folder) Check(context.Context) error {
 // Send writes the batch as a new file in the folder.
 func (f *Folder) Send(ctx context.Context, b *Batch, doc []byte) (Result, error) {
 	if err := ctx.Err(); err != nil {
+		return Result{}, err
+	}
+	if err := f.Check(ctx); err != nil {
 		return Result{}, err
 	}
 	name := FileName(b.Agent, b.ID)

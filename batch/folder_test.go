@@ -27,7 +27,7 @@ func TestOpenTargetTellsFoldersCollectorsAndMistakesApart(t *testing.T) {
 		{"http://10.0.0.5:8470/whycall/", "collector http://10.0.0.5:8470/whycall/v1/batches", ""},
 		{"http://10.0.0.5:8470/v1/batches", "collector http://10.0.0.5:8470/v1/batches", ""},
 		{file, "", "is a file, but must be a folder: desks write each batch as a new file in a shared folder, as many desks appending to one file would corrupt it"},
-		{filepath.Join(dir, "missing"), "", "does not exist: create it, or mount the share"},
+		{filepath.Join(dir, "missing"), "folder " + filepath.Join(dir, "missing"), ""},
 		{"file://server/share", "", "a file URL names a local path"},
 		{"ftp://server/x", "", "use a folder"},
 		{"https://user:pw@host", "", "without user"},
@@ -38,7 +38,7 @@ func TestOpenTargetTellsFoldersCollectorsAndMistakesApart(t *testing.T) {
 		switch {
 		case tc.err != "" && (err == nil || !strings.Contains(err.Error(), tc.err)):
 			t.Errorf("%q: got %v, want an error saying %q", tc.target, err, tc.err)
-		case tc.err != "" && !strings.Contains(tc.err, "does not exist") && !errors.Is(err, ErrBadTarget):
+		case tc.err != "" && !errors.Is(err, ErrBadTarget):
 			t.Errorf("%q: %v is not ErrBadTarget", tc.target, err)
 			t.Errorf("%q: got %v, want an error saying %q", tc.target, err, tc.err)
 		case tc.err == "" && err != nil:
@@ -46,6 +46,32 @@ func TestOpenTargetTellsFoldersCollectorsAndMistakesApart(t *testing.T) {
 		case tc.err == "" && got.String() != tc.want:
 			t.Errorf("%q: got %s, want %s", tc.target, got, tc.want)
 		}
+	}
+}
+
+func TestAFolderThatIsNotThereFailsThePushAndMarksNothing(t *testing.T) {
+	missing := filepath.Join(t.TempDir(), "share")
+	f, err := NewFolder(missing)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := newDesk(t, "kari")
+	s := d.syncer(t, f, 0)
+	for _, n := range []int{0, 2} {
+		d.capture(t, n)
+		_, err := s.Push(ctx)
+		if err == nil || !strings.Contains(err.Error(), "does not exist: create it, or mount the share") {
+			t.Fatalf("push of %d contacts to a missing folder: %v", n, err)
+		}
+	}
+	if n, _ := s.Pending(ctx); n != 2 {
+		t.Fatalf("%d pending, want 2", n)
+	}
+	if err := os.Mkdir(missing, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if rep := mustPush(t, s); rep.Contacts != 2 {
+		t.Fatalf("push once the folder is there: %+v", rep)
 	}
 }
 

@@ -114,3 +114,23 @@ func (a *app) runSync(ctx context.Context, to, token string, dry bool) (err erro
 	}
 	return nil
 }
+
+// backgroundSync returns what the capture screen calls every sync.interval:
+// a push to sync.target, then the outbox's status (a failed push is in
+// Status.LastErr). With no sync.target it returns a nil func. closeSync
+// closes the Syncer's connection; call it before closing st.
+func (a *app) backgroundSync(st *store.Store) (status func(context.Context) (batch.Status, error), closeSync func() error, err error) {
+	none := func() error { return nil }
+	if a.cfg.Sync.Target == "" {
+		return nil, none, nil
+	}
+	target, err := a.syncTarget("", "")
+	if err != nil {
+		return nil, none, err
+	}
+	s, err := a.newSyncer(st, target, nil)
+	if err != nil {
+		return nil, none, err
+	}
+	return s.Sync, s.Close, nil
+}

@@ -523,3 +523,33 @@ func TestTheCollectorServesTLSWhenConfigured(t *testing.T) {
 		t.Fatalf("push over TLS: %+v %v", rep, err)
 	}
 }
+
+func TestBackgroundSyncPushesAndReportsStatus(t *testing.T) {
+	dir := t.TempDir()
+	share := filepath.Join(dir, "share")
+	env := fakeEnv(t, map[string]string{"USER": "kari", "WHYCALL_SYNC_TARGET": share})
+	cfg, _, err := loadConfig(nil, "", env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := &app{cfg: cfg, env: env}
+	s := deskDB(t, filepath.Join(dir, "desk.db"), "kari", 4)
+	status, closeSync, err := a.backgroundSync(s)
+	if err != nil || status == nil {
+		t.Fatalf("no status func: %v", err)
+	}
+	defer closeSync()
+	st, err := status(context.Background())
+	if err != nil || st.Pending != 4 || !strings.Contains(st.LastErr, "does not exist") {
+		t.Fatalf("with the share missing: %+v %v", st, err)
+	}
+	os.Mkdir(share, 0o755)
+	st, err = status(context.Background())
+	if err != nil || st.Pending != 0 || st.LastErr != "" || st.LastSync.IsZero() {
+		t.Fatalf("with the share there: %+v %v", st, err)
+	}
+	a.cfg.Sync.Target = ""
+	if status, _, err := a.backgroundSync(s); status != nil || err != nil {
+		t.Fatalf("without a target: a status func, %v", err)
+	}
+}
