@@ -159,14 +159,14 @@ func (s *Syncer) Sync(ctx context.Context) (Status, error) {
 	return st, nil
 }
 
-// run is Push, or DryRun when dry is set. It is a pipeline of three
-// goroutines, so that reading and encoding the next batch, sending this
-// one, and marking the last one synced overlap (each waits on the disk or
-// the network at other times): a reader that turns pages of the outbox into
-// encoded batches, the sender (this goroutine), and a marker that records
-// acknowledged batches as synced, several in one transaction when they
-// queue up. A batch is marked only after its acknowledgement; a batch
-// acknowledged before a later one failed is still marked.
+// run is Push, or DryRun when dry is set. It is a pipeline, so that reading
+// and encoding the next batch, sending this one, and marking the last one
+// synced overlap (each waits on the disk or the network at other times): a
+// reader that turns pages of the outbox into encoded batches, senders, and
+// a marker that records acknowledged batches as synced, several in one
+// transaction when they queue up. A batch is marked only after its
+// acknowledgement; a batch acknowledged before a later one failed is still
+// marked.
 func (s *Syncer) run(parent context.Context, dry bool) (Report, error) {
 	s.push.Lock()
 	defer s.push.Unlock()
@@ -189,22 +189,40 @@ func (s *Syncer) run(parent context.Context, dry bool) (Report, error) {
 	marked := make(chan error, 1)
 	go func() { marked <- s.mark(context.WithoutCancel(parent), st, acked, cancel) }()
 
-	var sendErr error
-	for o := range ready {
-		if sendErr != nil {
-			continue // drain, so that the reader ends
-		}
-		if dry {
-			st.add(func(r *Report) {
-				r.Batches, r.Contacts, r.Bytes = r.Batches+1, r.Contacts+len(o.batch.Contacts), r.Bytes+len(o.doc)
-			})
-			continue
-		}
-		if err := s.deliver(ctx, o, st, acked); err != nil {
-			sendErr = err
-			cancel()
-		}
+	// Senders: one for a collector, which stores batches one at a time
+	// anyway; two for a folder, so that one batch's fsyncs overlap the
+	// next one's.
+	senders := 1
+	if _, ok := s.target.(*Folder); ok {
+		senders = 2
 	}
+	var (
+		wg      sync.WaitGroup
+		errOnce sync.Once
+		sendErr error
+	)
+	for range senders {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for o := range ready {
+				if ctx.Err() != nil {
+					continue // drain, so that the reader ends
+				}
+				if dry {
+					st.add(func(r *Report) {
+						r.Batches, r.Contacts, r.Bytes = r.Batches+1, r.Contacts+len(o.batch.Contacts), r.Bytes+len(o.doc)
+					})
+					continue
+				}
+				if err := s.deliver(ctx, o, st, acked); err != nil {
+					errOnce.Do(func() { sendErr = err })
+					cancel()
+				}
+			}
+		}()
+	}
+	wg.Wait()
 	close(acked)
 	markErr := <-marked
 	rep := st.report()
