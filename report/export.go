@@ -173,9 +173,9 @@ type Exporter struct {
 	// perReason writes one line per reason instead of one per contact.
 	perReason bool
 	keys      [][]byte // JSONL: `{"id":`, `,"start":`, …
-	guard  bool
-	eol    []byte
-	delim  byte
+	guard     bool
+	eol       []byte
+	delim     byte
 	// special marks the bytes that make a CSV cell need quotes.
 	special [256]bool
 

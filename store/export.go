@@ -52,19 +52,19 @@ func (q ExportQuery) bounds() (lo, from, hi int64) {
 
 // Result columns of the export query, in order.
 const (
-	colStarted = iota
-	colRef
-	colTeam
-	colID
-	colAgent
-	colSite
-	colChannel
-	colEnded
-	colReasons
-	colOutcome
-	colNote
-	colTaxonomy
-	colRev
+	xStarted = iota
+	xRef
+	xTeam
+	xID
+	xAgent
+	xSite
+	xChannel
+	xEnded
+	xReasons
+	xOutcome
+	xNote
+	xTaxonomy
+	xRev
 )
 
 // SQL returns the query that reads q and its arguments. It is exported so
@@ -109,7 +109,7 @@ type ExportRow struct {
 	// StartedAt and CustomerRef are filled in.
 	History bool
 	// StartedAt and EndedAt are unix milliseconds, UTC.
-	StartedAt, EndedAt int64
+	StartedAt, EndedAt             int64
 	ID, Agent, Team, Site, Channel []byte
 	// Reasons are the reason ids in order joined by '|'; the first is the
 	// primary. Empty when the contact has none.
@@ -341,24 +341,24 @@ func (r *ExportReader) read(ctx context.Context, stmt *sqlite.Stmt, from int64, 
 			}
 			b.Rows = b.Rows[:len(b.Rows)+1]
 			row := &b.Rows[len(b.Rows)-1]
-			row.StartedAt = stmt.ColumnInt64(colStarted)
-			row.CustomerRef = b.text(stmt, colRef)
-			row.Team = b.text(stmt, colTeam)
+			row.StartedAt = stmt.ColumnInt64(xStarted)
+			row.CustomerRef = b.text(stmt, xRef)
+			row.Team = b.text(stmt, xTeam)
 			row.History = row.StartedAt < from || (team != "" && string(row.Team) != team)
 			if row.History {
 				*row = ExportRow{History: true, StartedAt: row.StartedAt, CustomerRef: row.CustomerRef}
 				continue
 			}
-			row.ID = b.text(stmt, colID)
-			row.Agent = b.text(stmt, colAgent)
-			row.Site = b.text(stmt, colSite)
-			row.Channel = b.text(stmt, colChannel)
-			row.EndedAt = stmt.ColumnInt64(colEnded)
-			row.Reasons = b.text(stmt, colReasons)
-			row.Outcome = b.text(stmt, colOutcome)
-			row.Note = b.text(stmt, colNote)
-			row.TaxonomyVersion = b.text(stmt, colTaxonomy)
-			row.Rev = stmt.ColumnInt64(colRev)
+			row.ID = b.text(stmt, xID)
+			row.Agent = b.text(stmt, xAgent)
+			row.Site = b.text(stmt, xSite)
+			row.Channel = b.text(stmt, xChannel)
+			row.EndedAt = stmt.ColumnInt64(xEnded)
+			row.Reasons = b.text(stmt, xReasons)
+			row.Outcome = b.text(stmt, xOutcome)
+			row.Note = b.text(stmt, xNote)
+			row.TaxonomyVersion = b.text(stmt, xTaxonomy)
+			row.Rev = stmt.ColumnInt64(xRev)
 		}
 		if len(b.Rows) > 0 {
 			select {

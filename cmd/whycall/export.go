@@ -273,8 +273,8 @@ func (a *app) progressBar() *exportBar {
 // exportBar draws one line: a bar scaled by how far through the time range
 // the export is, the rows written and the rate.
 type exportBar struct {
-	w           io.Writer
-	first, last int64
+	w            io.Writer
+	first, last  int64
 	began, shown time.Time
 	rows         int64
 }
