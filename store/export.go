@@ -167,25 +167,25 @@ func OpenExportReader(path string) (*ExportReader, error) {
 	return r, nil
 }
 
-// check makes sure the file is a whycall database before an export starts
-// writing anything.
+// check makes sure the file is a whycall database this program can read
+// before an export starts writing anything.
 func (r *ExportReader) check() error {
-	stmt, _, err := r.conn.PrepareTransient(`SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name IN ('contacts', 'taxonomies')`)
-	if err != nil {
-		if sqlite.ErrCode(err) == sqlite.ResultNotADB {
-			return fmt.Errorf("open database %s: %w", r.path, ErrNotSQLite)
-		}
+	stmt, _, err := r.conn.PrepareTransient(`PRAGMA user_version`)
+	if err == nil {
+		defer stmt.Finalize()
+		_, err = stmt.Step()
+	}
+	switch {
+	case sqlite.ErrCode(err) == sqlite.ResultNotADB:
+		return fmt.Errorf("open database %s: %w", r.path, ErrNotSQLite)
+	case err != nil:
 		return fmt.Errorf("open database %s: %w", r.path, err)
 	}
-	defer stmt.Finalize()
-	if _, err := stmt.Step(); err != nil {
-		if sqlite.ErrCode(err) == sqlite.ResultNotADB {
-			return fmt.Errorf("open database %s: %w", r.path, ErrNotSQLite)
-		}
-		return fmt.Errorf("open database %s: %w", r.path, err)
-	}
-	if stmt.ColumnInt(0) != 2 {
-		return fmt.Errorf("open database %s: not a whycall database (no contacts table)", r.path)
+	switch v := stmt.ColumnInt(0); {
+	case v == 0:
+		return fmt.Errorf("open database %s: not a whycall database (no schema)", r.path)
+	case v > SchemaVersion():
+		return fmt.Errorf("open database %s: %w (schema %d, this program knows %d)", r.path, ErrSchemaTooNew, v, SchemaVersion())
 	}
 	return nil
 }
@@ -311,6 +311,9 @@ func (r *ExportReader) Contacts(ctx context.Context, q ExportQuery, fn func(*Exp
 	if fnErr != nil {
 		return fnErr
 	}
+	if err == nil {
+		err = ctx.Err()
+	}
 	return err
 }
 
@@ -319,6 +322,9 @@ func (r *ExportReader) Contacts(ctx context.Context, q ExportQuery, fn func(*Exp
 func (r *ExportReader) read(ctx context.Context, stmt *sqlite.Stmt, from int64, team string, free <-chan *ExportBatch, full chan<- *ExportBatch, stop <-chan struct{}) error {
 	done := ctx.Done()
 	for {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 		var b *ExportBatch
 		select {
 		case b = <-free:

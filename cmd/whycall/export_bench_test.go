@@ -125,7 +125,7 @@ func benchContacts(n int) []store.Contact {
 			Reasons: []string{reasons[r.IntN(len(reasons))]}, Outcome: store.OutcomeResolved,
 			Note: notes[r.IntN(len(notes))], TaxonomyVersion: "v1", Rev: 1,
 		}
-		if r.IntN(3) == 0 {
+		if r.IntN(3) == 0 && c.Reasons[0] != "moving" {
 			c.Reasons = append(c.Reasons, "moving")
 		}
 		if r.IntN(10) < 7 {

@@ -1,0 +1,273 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"whycall/store"
+)
+
+// exportContact is a finished contact at a local Oslo time.
+func exportContact(id string, start time.Time) store.Contact {
+	return store.Contact{
+		ID: id, Agent: "kari", Team: "oslo", Site: "hq", Channel: store.ChannelPhone,
+		StartedAt: start, EndedAt: start.Add(2 * time.Minute),
+		Reasons: []string{"invoice_wrong"}, Outcome: store.OutcomeResolved,
+		TaxonomyVersion: "v1", Rev: 1,
+	}
+}
+
+func osloTime(tb testing.TB, y int, m time.Month, d, hh, mm int) time.Time {
+	loc, err := time.LoadLocation("Europe/Oslo")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return time.Date(y, m, d, hh, mm, 0, 0, loc)
+}
+
+// runExport runs `whycall export args…` on the database at db and returns
+// the exit code, stdout and stderr.
+func runExport(t *testing.T, db string, args ...string) (int, string, string) {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	env := fakeEnv(t, map[string]string{"WHYCALL_DB": db})
+	code := run(context.Background(), append([]string{"export"}, args...), &stdout, &stderr, env)
+	return code, stdout.String(), stderr.String()
+}
+
+// csvIDs returns the id column of a CSV export, checking it parses.
+func csvIDs(t *testing.T, out string, comma rune) []string {
+	t.Helper()
+	r := csv.NewReader(strings.NewReader(strings.TrimPrefix(out, "\uFEFF")))
+	r.Comma = comma
+	recs, err := r.ReadAll()
+	if err != nil {
+		t.Fatalf("not CSV: %v\n%s", err, out)
+	}
+	if len(recs) == 0 || recs[0][0] != "id" {
+		t.Fatalf("no header: %q", out)
+	}
+	ids := []string{}
+	for _, rec := range recs[1:] {
+		ids = append(ids, rec[0])
+	}
+	return ids
+}
+
+func TestExportLeavesOutDraftsAndTombstones(t *testing.T) {
+	at := osloTime(t, 2025, 3, 10, 9, 0)
+	draft := exportContact("draft", at.Add(time.Minute))
+	draft.EndedAt = time.Time{}
+	gone := exportContact("gone", at.Add(2*time.Minute))
+	gone.Deleted = true
+	other := exportContact("bergen", at.Add(3*time.Minute))
+	other.Team = "bergen"
+	db := writeContactsDB(t, []store.Contact{exportContact("a", at), draft, gone, other, exportContact("b", at.Add(4*time.Minute))}, nil)
+
+	code, out, stderr := runExport(t, db)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if got := csvIDs(t, out, ','); !reflect.DeepEqual(got, []string{"a", "bergen", "b"}) {
+		t.Errorf("ids = %q, want a bergen b", got)
+	}
+	if stderr != "" {
+		t.Errorf("nothing but the export when not on a terminal; stderr = %q", stderr)
+	}
+	code, out, _ = runExport(t, db, "--team", "oslo")
+	if got := csvIDs(t, out, ','); code != 0 || !reflect.DeepEqual(got, []string{"a", "b"}) {
+		t.Errorf("--team oslo: exit %d, ids = %q, want a b", code, got)
+	}
+}
+
+func TestExportDaysAreLocalAndDSTCorrect(t *testing.T) {
+	var cs []store.Contact
+	add := func(id string, at time.Time) { cs = append(cs, exportContact(id, at)) }
+	// Spring: 2025-03-30 has 23 hours in Oslo (02:00 → 03:00).
+	add("sat-2359", osloTime(t, 2025, 3, 29, 23, 59))
+	add("sun-0000", osloTime(t, 2025, 3, 30, 0, 0))
+	add("sun-0159", osloTime(t, 2025, 3, 30, 1, 59))
+	add("sun-0300", osloTime(t, 2025, 3, 30, 3, 0))
+	add("sun-2359", osloTime(t, 2025, 3, 30, 23, 59))
+	add("mon-0000", osloTime(t, 2025, 3, 31, 0, 0))
+	// Autumn: 2025-10-26 has 25 hours (03:00 → 02:00).
+	add("oct25-2359", osloTime(t, 2025, 10, 25, 23, 59))
+	add("oct26-0000", osloTime(t, 2025, 10, 26, 0, 0))
+	add("oct26-0230a", time.Date(2025, 10, 26, 0, 30, 0, 0, time.UTC))
+	add("oct26-0230b", time.Date(2025, 10, 26, 1, 30, 0, 0, time.UTC))
+	add("oct26-2359", osloTime(t, 2025, 10, 26, 23, 59))
+	add("oct27-0000", osloTime(t, 2025, 10, 27, 0, 0))
+	db := writeContactsDB(t, cs, nil)
+
+	for _, tc := range []struct {
+		from, to string
+		want     []string
+	}{
+		{"2025-03-30", "2025-03-30", []string{"sun-0000", "sun-0159", "sun-0300", "sun-2359"}},
+		{"2025-03-29", "2025-03-30", []string{"sat-2359", "sun-0000", "sun-0159", "sun-0300", "sun-2359"}},
+		{"2025-10-26", "2025-10-26", []string{"oct26-0000", "oct26-0230a", "oct26-0230b", "oct26-2359"}},
+		{"2025-10-27", "", []string{"oct27-0000"}},
+		{"", "2025-03-29", []string{"sat-2359"}},
+	} {
+		t.Run("--from "+tc.from+" --to "+tc.to+" keeps the contacts of those local days", func(t *testing.T) {
+			var args []string
+			if tc.from != "" {
+				args = append(args, "--from", tc.from)
+			}
+			if tc.to != "" {
+				args = append(args, "--to", tc.to)
+			}
+			code, out, stderr := runExport(t, db, args...)
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, stderr)
+			}
+			if got := csvIDs(t, out, ','); !reflect.DeepEqual(got, tc.want) {
+				t.Errorf("ids = %q\nwant  %q", got, tc.want)
+			}
+		})
+	}
+	t.Run("start and end show the local offset of their own moment", func(t *testing.T) {
+		_, out, _ := runExport(t, db, "--from", "2025-10-26", "--to", "2025-10-26", "--format", "jsonl")
+		for _, want := range []string{`"start":"2025-10-26T02:30:00+02:00"`, `"start":"2025-10-26T02:30:00+01:00"`, `"end":"2025-10-26T02:32:00+01:00"`} {
+			if !strings.Contains(out, want) {
+				t.Errorf("missing %s in\n%s", want, out)
+			}
+		}
+	})
+}
+
+func TestExportUsageErrors(t *testing.T) {
+	db := writeContactsDB(t, []store.Contact{exportContact("a", osloTime(t, 2025, 3, 10, 9, 0))}, nil)
+	dir := t.TempDir()
+	for _, tc := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"--from after --to", []string{"--from", "2025-03-02", "--to", "2025-03-01"}, "is after --to"},
+		{"a date that is not a date", []string{"--from", "2025-02-30"}, "not a date"},
+		{"a date in another format", []string{"--to", "01.03.2025"}, "not a date"},
+		{"an unknown format", []string{"--format", "xlsx"}, "unknown format"},
+		{"an unknown shape", []string{"--shape", "agent"}, "unknown shape"},
+		{"a quote as delimiter", []string{"--delimiter", `"`}, "double quote"},
+		{"a newline as delimiter", []string{"--delimiter", "\n"}, "line break"},
+		{"a delimiter of two characters", []string{"--delimiter", ";;"}, "single ASCII character"},
+		{"--excel with jsonl", []string{"--format", "jsonl", "--excel"}, "apply to CSV"},
+		{"an output in a missing folder", []string{"--out", filepath.Join(dir, "no", "such", "x.csv")}, "cannot write there"},
+		{"an output that is a folder", []string{"--out", dir}, "is a folder"},
+		{"a stray argument", []string{"extra"}, "takes no arguments"},
+	} {
+		t.Run(tc.name+" is a usage error", func(t *testing.T) {
+			code, out, stderr := runExport(t, db, tc.args...)
+			if code != 2 {
+				t.Errorf("exit %d, want 2; stderr %q", code, stderr)
+			}
+			if !strings.Contains(stderr, tc.want) {
+				t.Errorf("stderr %q does not say %q", stderr, tc.want)
+			}
+			if out != "" {
+				t.Errorf("nothing may be written on a usage error, got %q", out)
+			}
+		})
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 0 {
+		t.Errorf("usage errors left files behind: %v", entries)
+	}
+}
+
+func TestExportToFile(t *testing.T) {
+	at := osloTime(t, 2025, 3, 10, 9, 0)
+	c := exportContact("a", at)
+	c.Note = "=HYPERLINK(\"http://evil\"); æøå 🙂"
+	db := writeContactsDB(t, []store.Contact{c}, nil)
+	dir := t.TempDir()
+	out := filepath.Join(dir, "kontakter.csv")
+	if err := os.WriteFile(out, []byte("old content"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	code, stdout, stderr := runExport(t, db, "--excel", "--out", out)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if stdout != "" || stderr != "" {
+		t.Errorf("with --out nothing goes to stdout or stderr: %q %q", stdout, stderr)
+	}
+	data, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.HasPrefix(data, []byte("\xEF\xBB\xBFid;start;")) || !bytes.HasSuffix(data, []byte("\r\n")) {
+		t.Errorf("not an Excel CSV: %q", data)
+	}
+	if !bytes.Contains(data, []byte(`;"'=HYPERLINK(""http://evil""); æøå 🙂";`)) {
+		t.Errorf("the formula note is not neutralised and quoted: %q", data)
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 1 {
+		t.Errorf("temporary files left: %v", entries)
+	}
+
+	t.Run("--raw leaves formulas as stored", func(t *testing.T) {
+		code, stdout, _ := runExport(t, db, "--raw")
+		if code != 0 || !strings.Contains(stdout, `"=HYPERLINK(""http://evil""); æøå 🙂"`) {
+			t.Errorf("exit %d: %s", code, stdout)
+		}
+	})
+	t.Run("a failed export leaves no file", func(t *testing.T) {
+		target := filepath.Join(dir, "failed.csv")
+		code, _, stderr := runExport(t, filepath.Join(dir, "missing.db"), "--out", target)
+		if code != 1 || !strings.Contains(stderr, "no such file") {
+			t.Errorf("exit %d: %s", code, stderr)
+		}
+		entries, _ := os.ReadDir(dir)
+		if len(entries) != 1 {
+			t.Errorf("a failed export left files: %v", entries)
+		}
+	})
+}
+
+func TestExportJSONLReasonShape(t *testing.T) {
+	c := exportContact("a", osloTime(t, 2025, 3, 10, 9, 0))
+	c.Reasons = []string{"invoice_wrong", "moving"}
+	c.CustomerRef = "h1"
+	c2 := exportContact("b", osloTime(t, 2025, 3, 12, 9, 0))
+	c2.CustomerRef = "h1"
+	db := writeContactsDB(t, []store.Contact{c, c2}, nil)
+	code, out, stderr := runExport(t, db, "--format", "jsonl", "--shape", "reason")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var got []string
+	for _, l := range strings.Split(strings.TrimSpace(out), "\n") {
+		var v struct {
+			ID       string `json:"id"`
+			Position int    `json:"position"`
+			Reason   string `json:"reason"`
+			Repeat   bool   `json:"repeat"`
+		}
+		if err := json.Unmarshal([]byte(l), &v); err != nil {
+			t.Fatalf("%v: %s", err, l)
+		}
+		got = append(got, v.ID+" "+v.Reason+" "+map[bool]string{true: "repeat", false: "first"}[v.Repeat])
+	}
+	want := []string{"a invoice_wrong first", "a moving first", "b invoice_wrong repeat"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got %q, want %q", got, want)
+	}
+	t.Run("a repeat counts contacts before --from", func(t *testing.T) {
+		_, out, _ := runExport(t, db, "--from", "2025-03-12")
+		if !strings.Contains(out, ",h1,1,") {
+			t.Errorf("b is a repeat of a, two days earlier:\n%s", out)
+		}
+	})
+}
