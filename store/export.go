@@ -7,7 +7,9 @@ import (
 	"io/fs"
 	"math"
 	"os"
+	"runtime"
 	"strings"
+	"sync"
 	"time"
 
 	"zombiezen.com/go/sqlite"
@@ -125,13 +127,15 @@ type ExportRow struct {
 type ExportBatch struct {
 	Rows []ExportRow
 	buf  []byte
+	home chan *ExportBatch // the reader it goes back to
 }
 
 // Batch sizes: small enough to stay in cache and keep memory flat, large
 // enough that handing a batch between goroutines costs nothing per row.
+// Each reader owns exportBatches batches.
 const (
 	exportBatchRows = 512
-	exportBatches   = 4
+	exportBatches   = 3
 )
 
 // ExportReader reads contacts for an export over its own read-only
@@ -229,116 +233,201 @@ func (r *ExportReader) TaxonomyYAMLs(ctx context.Context) (map[string][]byte, er
 // when there is none. It costs two index lookups, so it is cheap enough to
 // scale a progress bar.
 func (r *ExportReader) Span(ctx context.Context, q ExportQuery) (first, last int64, ok bool, err error) {
+	_, from, hi := q.bounds()
+	return r.span(ctx, from, hi)
+}
+
+// span is Span for the start times in [lo, hi).
+func (r *ExportReader) span(ctx context.Context, lo, hi int64) (first, last int64, ok bool, err error) {
 	if err := ctx.Err(); err != nil {
 		return 0, 0, false, err
 	}
-	_, from, hi := q.bounds()
 	for i, sql := range []string{
 		`SELECT min(started_at) FROM contacts WHERE started_at >= ?1 AND started_at < ?2`,
 		`SELECT max(started_at) FROM contacts WHERE started_at >= ?1 AND started_at < ?2`,
 	} {
 		stmt := r.conn.Prep(sql)
-		stmt.BindInt64(1, from)
+		stmt.BindInt64(1, lo)
 		stmt.BindInt64(2, hi)
 		_, err := stmt.Step()
 		if err != nil {
 			stmt.Reset()
 			return 0, 0, false, fmt.Errorf("read start times: %w", err)
 		}
-		if stmt.ColumnType(0) == sqlite.TypeNull {
-			stmt.Reset()
+		null := stmt.ColumnType(0) == sqlite.TypeNull
+		v := stmt.ColumnInt64(0)
+		if err := stmt.Reset(); err != nil {
+			return 0, 0, false, fmt.Errorf("read start times: %w", err)
+		}
+		if null {
 			return 0, 0, false, nil
 		}
 		if i == 0 {
-			first = stmt.ColumnInt64(0)
+			first = v
 		} else {
-			last = stmt.ColumnInt64(0)
-		}
-		if err := stmt.Reset(); err != nil {
-			return 0, 0, false, fmt.Errorf("read start times: %w", err)
+			last = v
 		}
 	}
 	return first, last, true, nil
 }
 
 // Contacts reads the contacts q selects in start order and hands them to fn
-// in batches, on the caller's goroutine. The rows are read one batch ahead
-// on another goroutine, so reading and what fn does run side by side. A
-// batch and its rows must not be used after fn returns. An error from fn
-// stops the read and is returned as it is.
+// in batches, on the caller's goroutine. A batch and its rows must not be
+// used after fn returns. An error from fn stops the read and is returned as
+// it is.
+//
+// The rows are read ahead on other goroutines, so reading and what fn does
+// run side by side. With more than one CPU, two connections read
+// consecutive ranges of start times (chunks) at once and fn still sees
+// every row in order. Each connection reads in one transaction; a save
+// committed in the moment between the two starting shows in the chunks of
+// one of them only.
 func (r *ExportReader) Contacts(ctx context.Context, q ExportQuery, fn func(*ExportBatch) error) error {
-	sql, args := q.SQL()
-	stmt, err := r.conn.Prepare(sql)
-	if err != nil {
-		return fmt.Errorf("export contacts: %w", err)
+	lo, _, hi := q.bounds()
+	first, last, ok, err := r.span(ctx, lo, hi)
+	if err != nil || !ok {
+		return err
 	}
-	for i, a := range args {
-		switch v := a.(type) {
-		case int64:
-			stmt.BindInt64(i+1, v)
-		case string:
-			stmt.BindText(i+1, v)
+	conns := []*sqlite.Conn{r.conn}
+	if runtime.GOMAXPROCS(0) > 1 && last > first {
+		c, err := sqlite.OpenConn(r.path, sqlite.OpenReadOnly)
+		if err != nil {
+			return fmt.Errorf("open database %s: %w", r.path, err)
 		}
+		defer c.Close()
+		c.SetBusyTimeout(5 * time.Second)
+		conns = append(conns, c)
 	}
-	_, from, _ := q.bounds()
 
-	free := make(chan *ExportBatch, exportBatches)
-	full := make(chan *ExportBatch, exportBatches)
-	for range exportBatches {
-		free <- &ExportBatch{Rows: make([]ExportRow, 0, exportBatchRows), buf: make([]byte, 0, 64<<10)}
+	x := &exportRun{
+		ctx:   ctx,
+		q:     q,
+		plan:  newChunkPlan(first, last, hi),
+		order: make(chan chan *ExportBatch, 16),
+		stop:  make(chan struct{}),
 	}
-	stop := make(chan struct{})
-	readErr := make(chan error, 1)
+	var wg sync.WaitGroup
+	for _, c := range conns {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := x.work(c); err != nil {
+				x.fail(err)
+			}
+		}()
+	}
 	go func() {
-		defer close(full)
-		readErr <- r.read(ctx, stmt, from, q.Team, free, full, stop)
+		wg.Wait()
+		close(x.order)
 	}()
 
+	// Hand the chunks to fn in order, each batch back to its reader.
 	var fnErr error
-	for b := range full {
-		if fnErr == nil {
-			fnErr = fn(b)
-			if fnErr != nil {
-				close(stop)
+	for chunk := range x.order {
+		for b := range chunk {
+			if fnErr == nil {
+				if fnErr = fn(b); fnErr != nil {
+					x.fail(nil)
+				}
 			}
+			b.home <- b
 		}
-		free <- b
-	}
-	err = <-readErr
-	if rerr := stmt.Reset(); err == nil && rerr != nil {
-		err = fmt.Errorf("export contacts: %w", rerr)
 	}
 	if fnErr != nil {
 		return fnErr
 	}
-	if err == nil {
-		err = ctx.Err()
+	if x.err != nil {
+		return x.err
 	}
-	return err
+	return ctx.Err()
 }
 
-// read steps stmt and fills batches until the rows run out, stop closes
-// or ctx is done.
-func (r *ExportReader) read(ctx context.Context, stmt *sqlite.Stmt, from int64, team string, free <-chan *ExportBatch, full chan<- *ExportBatch, stop <-chan struct{}) error {
-	done := ctx.Done()
+// exportRun is one Contacts call: the readers share its chunk plan and
+// queue the chunks for the caller in start order.
+type exportRun struct {
+	ctx   context.Context
+	q     ExportQuery
+	plan  *chunkPlan
+	order chan chan *ExportBatch // each chunk's batches, in chunk order
+	stop  chan struct{}
+	once  sync.Once
+	err   error // set once, before stop closes
+}
+
+// fail stops every reader; err (if not nil) is what Contacts returns.
+func (x *exportRun) fail(err error) {
+	x.once.Do(func() {
+		x.err = err
+		close(x.stop)
+	})
+}
+
+// work reads chunks on conn, in one read transaction, until none are left.
+func (x *exportRun) work(conn *sqlite.Conn) (err error) {
+	if err := execTransient(conn, "BEGIN"); err != nil {
+		return fmt.Errorf("export contacts: %w", err)
+	}
+	defer func() {
+		if cerr := execTransient(conn, "COMMIT"); err == nil && cerr != nil {
+			err = fmt.Errorf("export contacts: %w", cerr)
+		}
+	}()
+	sql, args := x.q.SQL()
+	stmt, err := conn.Prepare(sql)
+	if err != nil {
+		return fmt.Errorf("export contacts: %w", err)
+	}
+	for i, a := range args {
+		if v, ok := a.(string); ok {
+			stmt.BindText(i+1, v)
+		} else {
+			stmt.BindInt64(i+1, a.(int64))
+		}
+	}
+	home := make(chan *ExportBatch, exportBatches)
+	for range exportBatches {
+		home <- &ExportBatch{Rows: make([]ExportRow, 0, exportBatchRows), buf: make([]byte, 0, 64<<10), home: home}
+	}
+	_, from, _ := x.q.bounds()
 	for {
-		if err := ctx.Err(); err != nil {
+		out, lo, hi, ok := x.plan.take(x.order, x.stop)
+		if !ok {
+			return nil
+		}
+		stmt.BindInt64(1, lo)
+		stmt.BindInt64(2, hi)
+		n, err := x.read(stmt, from, home, out)
+		close(out)
+		if rerr := stmt.Reset(); err == nil && rerr != nil {
+			err = fmt.Errorf("export contacts: %w", rerr)
+		}
+		if err != nil {
 			return err
 		}
+		x.plan.done(n, hi-lo)
+	}
+}
+
+// read steps stmt through one chunk, filling batches from home and sending
+// them to out, and returns how many rows it read.
+func (x *exportRun) read(stmt *sqlite.Stmt, from int64, home chan *ExportBatch, out chan<- *ExportBatch) (int, error) {
+	done, team, n := x.ctx.Done(), x.q.Team, 0
+	for {
 		var b *ExportBatch
 		select {
-		case b = <-free:
-		case <-stop:
-			return nil
+		case b = <-home:
+		case <-x.stop:
+			return n, nil
 		case <-done:
-			return ctx.Err()
+			return n, x.ctx.Err()
 		}
 		b.Rows, b.buf = b.Rows[:0], b.buf[:0]
 		eof := false
 		for len(b.Rows) < cap(b.Rows) {
 			ok, err := stmt.Step()
 			if err != nil {
-				return fmt.Errorf("export contacts: %w", err)
+				home <- b
+				return n, fmt.Errorf("export contacts: %w", err)
 			}
 			if !ok {
 				// Stepping again would run the query anew.
@@ -366,17 +455,92 @@ func (r *ExportReader) read(ctx context.Context, stmt *sqlite.Stmt, from int64, 
 			row.TaxonomyVersion = b.text(stmt, xTaxonomy)
 			row.Rev = stmt.ColumnInt64(xRev)
 		}
-		if len(b.Rows) > 0 {
+		n += len(b.Rows)
+		if len(b.Rows) == 0 {
+			home <- b
+		} else {
 			select {
-			case full <- b:
-			case <-stop:
-				return nil
+			case out <- b:
+			case <-x.stop:
+				home <- b
+				return n, nil
 			}
 		}
 		if eof {
-			return nil
+			return n, nil
 		}
 	}
+}
+
+func execTransient(conn *sqlite.Conn, sql string) error {
+	stmt, _, err := conn.PrepareTransient(sql)
+	if err != nil {
+		return err
+	}
+	defer stmt.Finalize()
+	_, err = stmt.Step()
+	return err
+}
+
+// chunkPlan cuts the range of start times into consecutive chunks of about
+// chunkRows rows each, learning the density of the data as chunks finish.
+// Chunks are cut by start time, so contacts that start in the same
+// millisecond land in the same chunk and the order stays that of one query.
+type chunkPlan struct {
+	mu    sync.Mutex
+	next  int64 // start of the next chunk
+	last  int64 // the last start time there was when the plan was made
+	hi    int64 // end of the last chunk
+	width int64 // ms
+	over  bool
+}
+
+// chunkRows is the size a chunk aims at: large enough that starting a query
+// costs nothing per row, small enough to keep two readers busy to the end.
+const chunkRows = 4096
+
+func newChunkPlan(first, last, hi int64) *chunkPlan {
+	return &chunkPlan{next: first, last: last, hi: hi, width: max((last-first)/64, 1)}
+}
+
+// take cuts the next chunk and queues its channel on order, all under the
+// lock, so that order holds the chunks in start order.
+func (p *chunkPlan) take(order chan<- chan *ExportBatch, stop <-chan struct{}) (out chan *ExportBatch, lo, hi int64, ok bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.over {
+		return nil, 0, 0, false
+	}
+	lo, hi = p.next, p.hi
+	if p.last-lo >= p.width {
+		hi = lo + p.width
+	} else {
+		p.over = true
+	}
+	p.next = hi
+	out = make(chan *ExportBatch, exportBatches)
+	select {
+	case order <- out:
+		return out, lo, hi, true
+	case <-stop:
+		p.over = true
+		return nil, 0, 0, false
+	}
+}
+
+// done tells the plan that a chunk width ms wide held rows rows, so the
+// next ones come closer to chunkRows.
+func (p *chunkPlan) done(rows int, width int64) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if width <= 0 || width > p.width*4 {
+		return // the open-ended last chunk says nothing about density
+	}
+	want := width * 4
+	if rows > 0 {
+		want = width * chunkRows / int64(rows)
+	}
+	p.width = max(1, min(want, p.width*4), p.width/4)
 }
 
 // text copies column col of the current row into the batch's buffer and

@@ -170,22 +170,21 @@ func (a *app) runExport(ctx context.Context, f exportFlags) error {
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
-	if bar := a.progressBar(); bar != nil {
+	bar := a.progressBar(p.out == "-")
+	if bar != nil {
 		if first, last, ok, err := src.Span(ctx, p.job.Query); err == nil && ok {
 			bar.first, bar.last = first, last
 		}
 		p.job.Progress = bar.update
-		defer bar.done()
 	}
 	rows, err := p.job.Run(ctx, src, out.w)
-	if err != nil {
-		return err
+	if err == nil {
+		err = out.commit()
 	}
-	if err := out.commit(); err != nil {
-		return err
+	if bar != nil {
+		bar.finish(rows, err == nil)
 	}
-	_ = rows
-	return nil
+	return err
 }
 
 // exportOut is where an export goes: standard output, or a temporary file
@@ -261,13 +260,18 @@ func unwrapPathError(err error) error {
 }
 
 // progressBar returns a progress bar on stderr when stderr is a terminal,
-// else nil: nothing extra goes into a pipe or a log.
-func (a *app) progressBar() *exportBar {
-	f, ok := a.stderr.(*os.File)
-	if !ok || !term.IsTerminal(f.Fd()) {
+// else nil: nothing extra goes into a pipe or a log. Nor is there one when
+// the export itself goes to that terminal.
+func (a *app) progressBar(toStdout bool) *exportBar {
+	if !isTerminal(a.stderr) || (toStdout && isTerminal(a.stdout)) {
 		return nil
 	}
-	return &exportBar{w: f, began: time.Now()}
+	return &exportBar{w: a.stderr, began: time.Now()}
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(f.Fd())
 }
 
 // exportBar draws one line: a bar scaled by how far through the time range
@@ -300,8 +304,12 @@ func (b *exportBar) draw(frac float64, now time.Time) {
 	fmt.Fprintf(b.w, "\r[%s%s] %3.0f%%  %s rows  %s rows/s ", strings.Repeat("█", n), strings.Repeat("░", width-n), frac*100, groupDigits(b.rows), groupDigits(int64(rate)))
 }
 
-func (b *exportBar) done() {
-	b.draw(1, time.Now())
+// finish draws the final state and ends the line.
+func (b *exportBar) finish(rows int64, ok bool) {
+	b.rows = rows
+	if ok {
+		b.draw(1, time.Now())
+	}
 	fmt.Fprintln(b.w)
 }
 
