@@ -465,3 +465,44 @@ func BenchmarkExporter(b *testing.B) {
 		})
 	}
 }
+
+// FuzzExportRoundTrip checks that any note and agent come back from
+// encoding/csv and encoding/json as written (the formula guard off), and
+// that a guarded cell never starts with a formula character.
+func FuzzExportRoundTrip(f *testing.F) {
+	for _, n := range awkwardNotes {
+		f.Add(n, "kari")
+	}
+	f.Add("=cmd|' /C calc'!A0", "@x")
+	f.Add("a\rb", "\t")
+	f.Fuzz(func(t *testing.T, note, agent string) {
+		r := testRow("id", time.Date(2025, 3, 10, 9, 0, 0, 0, oslo), note)
+		r.Agent = []byte(agent)
+		for _, opt := range []ExportOptions{{Raw: true}, ExportOptions{Raw: true}.Excel(), {}} {
+			delim := ','
+			if opt.Delimiter != 0 {
+				delim = rune(opt.Delimiter)
+			}
+			rec := readCSV(t, export(t, opt, r), delim, ShapeContact)[0]
+			for col, in := range map[string]string{"note": note, "agent": agent} {
+				want := strings.ReplaceAll(in, "\r\n", "\n") // encoding/csv's reading of CRLF
+				guarded := !opt.Raw && in != "" && formulaStart[in[0]] && !plainNumber([]byte(in))
+				if guarded {
+					want = "'" + want
+				}
+				if got := rec[col]; got != want {
+					t.Errorf("%s %q came back as %q, want %q", col, in, got, want)
+				}
+			}
+		}
+		line := export(t, ExportOptions{Format: FormatJSONL}, r)
+		var v struct{ Note, Agent string }
+		if err := json.Unmarshal(line, &v); err != nil {
+			t.Fatalf("not JSON: %v: %s", err, line)
+		}
+		// Each invalid byte becomes U+FFFD, as encoding/json does.
+		if v.Note != string([]rune(note)) || v.Agent != string([]rune(agent)) {
+			t.Errorf("JSON note %q agent %q came back as %q %q", note, agent, v.Note, v.Agent)
+		}
+	})
+}

@@ -154,7 +154,7 @@ func TestExportSelects(t *testing.T) {
 
 func TestExportStreamsManyBatches(t *testing.T) {
 	var cs []store.Contact
-	for i := range 2000 {
+	for i := range 1200 {
 		c := xContact(fmt.Sprintf("c%04d", i), i)
 		if i == 700 {
 			c.Note = strings.Repeat("long note ", 20_000) // larger than a batch buffer
@@ -261,6 +261,63 @@ func TestOpenExportReaderRefuses(t *testing.T) {
 			}
 			if !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("error %q does not say %q", err, tc.want)
+			}
+		})
+	}
+}
+
+func TestExportKeepsStartOrderAcrossChunks(t *testing.T) {
+	// Bursts, long gaps and many contacts in the same millisecond, so that
+	// the readers' chunks come out of every size, ties included.
+	var cs []store.Contact
+	at := xt0
+	for i := range 2400 {
+		switch {
+		case i%500 == 499:
+			at = at.Add(40 * 24 * time.Hour) // a gap
+		case i >= 1000 && i < 1700:
+			// 700 contacts in the same millisecond, more than a batch
+		case i%7 == 0:
+			at = at.Add(time.Millisecond)
+		default:
+			at = at.Add(time.Duration(i%13) * time.Minute)
+		}
+		c := xContact(fmt.Sprintf("c%05d", i), 0)
+		c.StartedAt, c.EndedAt = at, at.Add(time.Minute)
+		cs = append(cs, c)
+	}
+	r := xPutAll(t, cs...)
+	for _, tc := range []struct {
+		name     string
+		from, to int // indexes into cs: the range is [start of from, start of to)
+	}{
+		{"everything", 0, 0},
+		{"from the middle of the tie", 1300, 0},
+		{"up to a gap", 100, 999},
+	} {
+		t.Run(tc.name+" comes in start order, ties in the order they were stored", func(t *testing.T) {
+			q := store.ExportQuery{}
+			want := cs
+			if tc.from > 0 {
+				q.From = cs[tc.from].StartedAt
+				for want[0].StartedAt.Before(q.From) {
+					want = want[1:]
+				}
+			}
+			if tc.to > 0 {
+				q.To = cs[tc.to].StartedAt
+				for !want[len(want)-1].StartedAt.Before(q.To) {
+					want = want[:len(want)-1]
+				}
+			}
+			got := xReadAll(t, r, q)
+			if len(got) != len(want) {
+				t.Fatalf("%d rows, want %d", len(got), len(want))
+			}
+			for i := range got {
+				if got[i].ID != want[i].ID {
+					t.Fatalf("row %d is %s, want %s", i, got[i].ID, want[i].ID)
+				}
 			}
 		})
 	}
