@@ -1,17 +1,22 @@
 package main
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
+	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
 	"time"
 
+	"whycall/report"
 	"whycall/store"
 )
 
@@ -270,4 +275,88 @@ func TestExportJSONLReasonShape(t *testing.T) {
 			t.Errorf("b is a repeat of a, two days earlier:\n%s", out)
 		}
 	})
+}
+
+// TestExcelExportOpensInLibreOffice opens an --excel export in LibreOffice
+// (headless) as Nordic Excel would read it (';', UTF-8), saves it as xlsx and
+// reads that back: every column in place, letters intact, no formula run.
+// It needs soffice and takes a few seconds, so it runs only when
+// WHYCALL_TEST_SOFFICE=1.
+func TestExcelExportOpensInLibreOffice(t *testing.T) {
+	soffice, err := exec.LookPath("soffice")
+	if os.Getenv("WHYCALL_TEST_SOFFICE") != "1" || err != nil {
+		t.Skip("set WHYCALL_TEST_SOFFICE=1 with LibreOffice installed to run")
+	}
+	notes := []string{
+		`Kunden sa "nei"; ring tilbake, æøå ÆØÅ äö 🙂`,
+		"=1+2", "@SUM(A1:A3)", `=HYPERLINK("http://x";"klikk")`, "-5", "linje 1\nlinje 2",
+	}
+	var cs []store.Contact
+	for i, n := range notes {
+		c := exportContact(fmt.Sprint("c", i), osloTime(t, 2025, 3, 10, 9, i))
+		c.Note, c.Team = n, "Kundtjänst Göteborg"
+		cs = append(cs, c)
+	}
+	db := writeContactsDB(t, cs, nil)
+	dir := t.TempDir()
+	csvPath := filepath.Join(dir, "export.csv")
+	if code, _, stderr := runExport(t, db, "--excel", "--out", csvPath); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	office := func(args ...string) {
+		t.Helper()
+		cmd := exec.Command(soffice, append([]string{"-env:UserInstallation=file://" + filepath.Join(dir, "profile"), "--headless"}, args...)...)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("soffice %v: %v\n%s", args, err, out)
+		}
+	}
+	// 59 = ';', 34 = '"', 76 = UTF-8, 1 = from the first line.
+	office("--infilter=CSV:59,34,76,1", "--convert-to", "xlsx", "--outdir", dir, csvPath)
+	xlsx := filepath.Join(dir, "export.xlsx")
+	sheet := readZipFile(t, xlsx, "xl/worksheets/sheet1.xml")
+	if strings.Contains(sheet, "<f>") {
+		t.Errorf("LibreOffice found a formula in the export")
+	}
+	back := filepath.Join(dir, "back")
+	office("--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76,1", "--outdir", back, xlsx)
+	data, err := os.ReadFile(filepath.Join(back, "export.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs, err := csv.NewReader(bytes.NewReader(data)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(recs[0], report.Columns(report.ShapeContact)) {
+		t.Errorf("columns = %q", recs[0])
+	}
+	want := []string{notes[0], "'=1+2", "'@SUM(A1:A3)", `'=HYPERLINK("http://x";"klikk")`, "-5", "linje 1\nlinje 2"}
+	for i, rec := range recs[1:] {
+		if len(rec) != len(recs[0]) {
+			t.Fatalf("row %d has %d cells, want %d", i, len(rec), len(recs[0]))
+		}
+		if rec[5] != "Kundtjänst Göteborg" || rec[17] != want[i] {
+			t.Errorf("row %d: team %q note %q, want note %q", i, rec[5], rec[17], want[i])
+		}
+	}
+}
+
+// readZipFile returns one file of a zip archive (an xlsx) as text.
+func readZipFile(t *testing.T, path, name string) string {
+	t.Helper()
+	z, err := zip.OpenReader(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer z.Close()
+	f, err := z.Open(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	b, err := io.ReadAll(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }
