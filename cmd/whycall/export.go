@@ -153,6 +153,9 @@ func (a *app) runExport(ctx context.Context, f exportFlags) error {
 	if err != nil {
 		return err
 	}
+	if strings.Contains(a.cfg.DB, "://") {
+		return usagef("db %q: export reads SQLite database files only so far", a.cfg.DB)
+	}
 	// Open the output before reading anything, so that an unwritable path
 	// fails at once as the usage error it is.
 	out, err := openExportOut(p.out, a.stdout)
@@ -183,6 +186,12 @@ func (a *app) runExport(ctx context.Context, f exportFlags) error {
 	}
 	if bar != nil {
 		bar.finish(rows, err == nil)
+	}
+	if err != nil && ctx.Err() != nil && errors.Is(err, context.Canceled) {
+		if out.file != nil {
+			return fmt.Errorf("export interrupted; %s was not written", out.target)
+		}
+		return errors.New("export interrupted")
 	}
 	return err
 }

@@ -228,6 +228,19 @@ func TestExportToFile(t *testing.T) {
 			t.Errorf("exit %d: %s", code, stdout)
 		}
 	})
+	t.Run("an interrupted export leaves no file", func(t *testing.T) {
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		var stdout, stderr bytes.Buffer
+		target := filepath.Join(dir, "interrupted.csv")
+		code := run(ctx, []string{"export", "--out", target}, &stdout, &stderr, fakeEnv(t, map[string]string{"WHYCALL_DB": db}))
+		if code != 1 || !strings.Contains(stderr.String(), "export interrupted; "+target+" was not written") {
+			t.Errorf("exit %d: %s", code, stderr.String())
+		}
+		if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+			t.Errorf("an interrupted export left files: %v", entries)
+		}
+	})
 	t.Run("a failed export leaves no file", func(t *testing.T) {
 		target := filepath.Join(dir, "failed.csv")
 		code, _, stderr := runExport(t, filepath.Join(dir, "missing.db"), "--out", target)
