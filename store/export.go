@@ -302,7 +302,7 @@ func (r *ExportReader) Contacts(ctx context.Context, q ExportQuery, fn func(*Exp
 	x := &exportRun{
 		ctx:   ctx,
 		q:     q,
-		plan:  newChunkPlan(first, last, hi),
+		plan:  newChunkPlan(lo, first, last, hi),
 		order: make(chan chan *ExportBatch, 16),
 		stop:  make(chan struct{}),
 	}
@@ -488,7 +488,8 @@ func execTransient(conn *sqlite.Conn, sql string) error {
 // millisecond land in the same chunk and the order stays that of one query.
 type chunkPlan struct {
 	mu    sync.Mutex
-	next  int64 // start of the next chunk
+	lo    int64 // start of the first chunk
+	next  int64 // start of the next chunk after the first
 	last  int64 // the last start time there was when the plan was made
 	hi    int64 // end of the last chunk
 	width int64 // ms
@@ -499,8 +500,12 @@ type chunkPlan struct {
 // costs nothing per row, small enough to keep two readers busy to the end.
 const chunkRows = 4096
 
-func newChunkPlan(first, last, hi int64) *chunkPlan {
-	return &chunkPlan{next: first, last: last, hi: hi, width: max((last-first)/64, 1)}
+// newChunkPlan plans chunks over [lo, hi), in which the first and last
+// start times were first and last when the plan was made. The first chunk
+// starts at lo and the last ends at hi, so that contacts stored since are
+// not lost at either end.
+func newChunkPlan(lo, first, last, hi int64) *chunkPlan {
+	return &chunkPlan{lo: lo, next: first, last: last, hi: hi, width: max((last-first)/64, 1)}
 }
 
 // take cuts the next chunk and queues its channel on order, all under the
@@ -518,6 +523,7 @@ func (p *chunkPlan) take(order chan<- chan *ExportBatch, stop <-chan struct{}) (
 		p.over = true
 	}
 	p.next = hi
+	lo, p.lo = min(lo, p.lo), math.MaxInt64
 	out = make(chan *ExportBatch, exportBatches)
 	select {
 	case order <- out:
