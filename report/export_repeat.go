@@ -2,15 +2,14 @@ package report
 
 import (
 	"hash/maphash"
-	"math"
 	"time"
 )
 
 // repeats finds repeat contacts as rows pass in start order: a contact is a
 // repeat when another contact with the same customer reference started in
 // [start − window, start). It forgets references not seen for a window,
-// sweeping once per window, so memory follows the contacts of at most two
-// windows, not the size of the export.
+// sweeping four times per window, so memory follows the contacts of at most
+// one and a quarter windows, not the size of the export.
 //
 // References are keyed by a 128-bit hash (two maphash seeds), so looking
 // one up never allocates; two different references would have to collide
@@ -24,20 +23,27 @@ type repeats struct {
 
 type refKey [2]uint64
 
-// refSeen is the latest start of a reference and the latest one before
-// that, so that contacts starting in the same millisecond do not make each
-// other repeats.
-type refSeen struct{ last, prev int64 }
+// refSeen packs the latest start of a reference (ms) and whether that
+// contact was a repeat: start<<1 | repeat. A later contact in the same
+// millisecond is a repeat exactly when that one was, since both look back
+// at the same earlier contacts.
+type refSeen int64
 
-const never = math.MinInt64
+func (s refSeen) last() int64  { return int64(s) >> 1 }
+func (s refSeen) repeat() bool { return s&1 == 1 }
+func seenAt(at int64, rep bool) refSeen {
+	if rep {
+		return refSeen(at<<1 | 1)
+	}
+	return refSeen(at << 1)
+}
 
 func newRepeats(window time.Duration) repeats {
 	return repeats{
-		window:    window.Milliseconds(),
-		s1:        maphash.MakeSeed(),
-		s2:        maphash.MakeSeed(),
-		seen:      map[refKey]refSeen{},
-		nextSweep: never,
+		window: window.Milliseconds(),
+		s1:     maphash.MakeSeed(),
+		s2:     maphash.MakeSeed(),
+		seen:   map[refKey]refSeen{},
 	}
 }
 
@@ -49,28 +55,23 @@ func (r *repeats) observe(ref []byte, at int64) bool {
 	}
 	k := refKey{maphash.Bytes(r.s1, ref), maphash.Bytes(r.s2, ref)}
 	s, ok := r.seen[k]
-	if !ok {
-		r.seen[k] = refSeen{last: at, prev: never}
-		return false
+	if ok && s.last() == at {
+		return s.repeat()
 	}
-	earlier := s.last
-	if s.last == at {
-		earlier = s.prev
-	} else {
-		r.seen[k] = refSeen{last: at, prev: s.last}
-	}
-	return earlier != never && at-earlier <= r.window
+	rep := ok && at-s.last() <= r.window
+	r.seen[k] = seenAt(at, rep)
+	return rep
 }
 
 // sweep forgets the references not seen within the window before at.
 func (r *repeats) sweep(at int64) {
 	limit := at - r.window
 	for k, s := range r.seen {
-		if s.last < limit {
+		if s.last() < limit {
 			delete(r.seen, k)
 		}
 	}
-	r.nextSweep = at + r.window
+	r.nextSweep = at + max(r.window/4, 1)
 }
 
 func (r *repeats) windowDuration() time.Duration {

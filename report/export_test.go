@@ -352,8 +352,8 @@ func TestRepeatsForgetOldReferences(t *testing.T) {
 	for i := range 10_000 {
 		r.observe([]byte(fmt.Sprint("ref", i)), int64(i)*60_000) // one a minute
 	}
-	if n := len(r.seen); n > 2*60+1 {
-		t.Errorf("%d references remembered, want at most two windows' worth (121)", n)
+	if n := len(r.seen); n > 75+1 {
+		t.Errorf("%d references remembered, want at most 1¼ windows' worth (76)", n)
 	}
 }
 

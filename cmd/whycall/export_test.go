@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -372,4 +373,72 @@ func readZipFile(t *testing.T, path, name string) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+// TestExportRepeatFlagMatchesItsDefinition checks the streaming repeat flag
+// against the definition, worked out the slow way: another finished, not
+// deleted contact with the same reference, of any team, that started in the
+// 7 days before.
+func TestExportRepeatFlagMatchesItsDefinition(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 7))
+	base := osloTime(t, 2025, 1, 1, 8, 0)
+	var cs []store.Contact
+	for i := range 2500 {
+		c := exportContact(fmt.Sprintf("c%04d", i), base.Add(time.Duration(r.Int64N(int64(60*24*time.Hour)))))
+		if i%50 == 1 { // the same millisecond as another contact
+			c.StartedAt, c.EndedAt = cs[i-1].StartedAt, cs[i-1].EndedAt
+		}
+		c.CustomerRef = fmt.Sprint("ref", r.IntN(300))
+		c.Team = []string{"oslo", "bergen"}[r.IntN(2)]
+		switch r.IntN(40) {
+		case 0:
+			c.CustomerRef = ""
+		case 1:
+			c.Deleted = true
+		case 2:
+			c.EndedAt = time.Time{}
+		}
+		cs = append(cs, c)
+	}
+	db := writeContactsDB(t, cs, nil)
+	counts := func(c *store.Contact) bool { return !c.Deleted && !c.EndedAt.IsZero() }
+	want := map[string]bool{}
+	for i := range cs {
+		c := &cs[i]
+		for j := range cs {
+			p := &cs[j]
+			if c.CustomerRef != "" && counts(p) && p.CustomerRef == c.CustomerRef &&
+				p.StartedAt.Before(c.StartedAt) && !p.StartedAt.Before(c.StartedAt.Add(-7*24*time.Hour)) {
+				want[c.ID] = true
+			}
+		}
+	}
+	for _, args := range [][]string{{}, {"--from", "2025-01-20"}, {"--from", "2025-02-01", "--to", "2025-02-10", "--team", "bergen"}} {
+		t.Run(fmt.Sprintf("with %q", args), func(t *testing.T) {
+			code, out, stderr := runExport(t, db, append(args, "--format", "jsonl")...)
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, stderr)
+			}
+			n, repeats := 0, 0
+			for _, l := range strings.Split(strings.TrimSpace(out), "\n") {
+				var v struct {
+					ID     string `json:"id"`
+					Repeat bool   `json:"repeat"`
+				}
+				if err := json.Unmarshal([]byte(l), &v); err != nil {
+					t.Fatal(err)
+				}
+				n++
+				if v.Repeat {
+					repeats++
+				}
+				if v.Repeat != want[v.ID] {
+					t.Errorf("%s: repeat %v, want %v", v.ID, v.Repeat, want[v.ID])
+				}
+			}
+			if n < 100 || repeats == 0 || repeats == n {
+				t.Errorf("a weak test: %d rows, %d repeats", n, repeats)
+			}
+		})
+	}
 }
