@@ -108,6 +108,12 @@ func appendJSONString(b, v []byte) []byte {
 	b = append(b, '"')
 	start := 0
 	for i := 0; i < len(v); {
+		for i+8 <= len(v) && jsonPlain8(binary.LittleEndian.Uint64(v[i:])) {
+			i += 8
+		}
+		if i == len(v) {
+			break
+		}
 		c := v[i]
 		if c < utf8.RuneSelf {
 			if jsonSafe[c] {
@@ -150,6 +156,16 @@ func appendJSONString(b, v []byte) []byte {
 	}
 	b = append(b, v[start:]...)
 	return append(b, '"')
+}
+
+// jsonPlain8 reports whether all eight bytes of w go into a JSON string as
+// they are: ASCII, not a control character, not '"' or '\\'. (For bytes
+// below 0x80, (w − n×0x01…01) &^ w & 0x80…80 is non-zero when some byte is
+// less than n.)
+func jsonPlain8(w uint64) bool {
+	const lo, hi = 0x0101010101010101, 0x8080808080808080
+	q, s := w^('"'*lo), w^('\\'*lo)
+	return (w|(w-0x20*lo)&^w|(q-lo)&^q|(s-lo)&^s)&hi == 0
 }
 
 // appendJSONList appends "a|b" as the JSON array ["a","b"].

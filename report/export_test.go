@@ -2,6 +2,7 @@ package report
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
@@ -505,4 +506,22 @@ func FuzzExportRoundTrip(f *testing.F) {
 			t.Errorf("JSON note %q agent %q came back as %q %q", note, agent, v.Note, v.Agent)
 		}
 	})
+}
+
+func TestWordAtATimeScansAgreeWithBytewise(t *testing.T) {
+	e := NewExporter(io.Discard, ExportOptions{Delimiter: ';'}, nil)
+	for c := range 256 {
+		for pos := range 8 {
+			w := []byte("aaaaaaaaa") // 9 bytes: one word and a tail
+			w[pos] = byte(c)
+			plain := c >= 0x20 && c < 0x80 && c != '"' && c != '\\'
+			if got := jsonPlain8(binary.LittleEndian.Uint64(w)); got != plain {
+				t.Errorf("jsonPlain8 with %#x at %d = %v, want %v", c, pos, got, plain)
+			}
+			quote := c == ';' || c == '"' || c == '\r' || c == '\n'
+			if got := e.needsQuotes(w); got != quote {
+				t.Errorf("needsQuotes with %#x at %d = %v, want %v", c, pos, got, quote)
+			}
+		}
+	}
 }
