@@ -9,8 +9,7 @@ import (
 	"whycall/taxonomy"
 )
 
-// loadTestTaxonomy loads a taxonomy from testdata. Until the taxonomy
-// package can load files the label tests cannot run, and say so.
+// loadTestTaxonomy loads a taxonomy from testdata.
 func loadTestTaxonomy(t *testing.T, name string) *taxonomy.Taxonomy {
 	t.Helper()
 	data, err := os.ReadFile("testdata/" + name)
@@ -18,9 +17,6 @@ func loadTestTaxonomy(t *testing.T, name string) *taxonomy.Taxonomy {
 		t.Fatal(err)
 	}
 	tax, err := taxonomy.Load(name, data)
-	if err != nil && err.Error() == "not implemented yet" {
-		t.Skip("taxonomy.Load is not implemented yet")
-	}
 	if err != nil {
 		t.Fatalf("load %s: %v", name, err)
 	}

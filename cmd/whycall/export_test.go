@@ -19,6 +19,7 @@ import (
 
 	"whycall/report"
 	"whycall/store"
+	"whycall/taxonomy"
 )
 
 // exportContact is a finished contact at a local Oslo time.
@@ -438,6 +439,36 @@ func TestExportRepeatFlagMatchesItsDefinition(t *testing.T) {
 			}
 			if n < 100 || repeats == 0 || repeats == n {
 				t.Errorf("a weak test: %d rows, %d repeats", n, repeats)
+			}
+		})
+	}
+}
+
+func TestExportLabelsInTheConfiguredLanguage(t *testing.T) {
+	def := taxonomy.Default()
+	c := exportContact("a", osloTime(t, 2025, 3, 10, 9, 0))
+	c.TaxonomyVersion = def.Version
+	c.Reasons = []string{"invoice_wrong", "moving"}
+	db := writeContactsDB(t, []store.Contact{c}, map[string][]byte{def.Version: def.Source})
+	for _, tc := range []struct {
+		lang, label, category, owner, kind string
+	}{
+		{"nb", "Feil på faktura", "Pris og faktura", "Fakturering", "Irritasjon"},
+		{"sv", "Fel på faktura", "Pris och faktura", "Fakturering", "Irritation"},
+		{"en", "Wrong invoice", "Price and billing", "Billing", "Irritant"},
+	} {
+		t.Run("--lang "+tc.lang, func(t *testing.T) {
+			code, out, stderr := runExport(t, db, "--lang", tc.lang, "--shape", "reason")
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, stderr)
+			}
+			recs, err := csv.NewReader(strings.NewReader(out)).ReadAll()
+			if err != nil || len(recs) != 3 {
+				t.Fatalf("%v: %q", err, out)
+			}
+			got := strings.Join(recs[1][10:14], "|")
+			if want := strings.Join([]string{tc.label, tc.category, tc.owner, tc.kind}, "|"); got != want {
+				t.Errorf("got %s, want %s", got, want)
 			}
 		})
 	}
