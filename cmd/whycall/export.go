@@ -76,7 +76,7 @@ type exportPlan struct {
 	out string // "-" for stdout
 }
 
-// plan checks the flags; every problem is a usage error.
+// planExport checks the flags; every problem is a usage error.
 func (a *app) planExport(f exportFlags) (exportPlan, error) {
 	loc := a.cfg.location()
 	var p exportPlan
