@@ -24,6 +24,7 @@ import (
 	"strings"
 	"time"
 
+	"whycall/store"
 	"whycall/taxonomy"
 )
 
@@ -44,12 +45,6 @@ const (
 	DefaultSeed     = 1
 	DefaultSite     = "demo"
 )
-
-// defaultZone is the time zone used when Options.Location is nil.
-const defaultZone = "Europe/Oslo" // PLACEHOLDER until store.DefaultZone lands
-
-// normalizeRef PLACEHOLDER until store.NormalizeRef lands.
-func normalizeRef(raw string) string { return strings.ToLower(raw) }
 
 // Limits on Options, so a typo cannot fill the disk.
 const (
@@ -98,9 +93,9 @@ func (o Options) withDefaults() (Options, error) {
 		o.Site = DefaultSite
 	}
 	if o.Location == nil {
-		loc, err := time.LoadLocation(defaultZone)
+		loc, err := time.LoadLocation(store.DefaultZone)
 		if err != nil {
-			return o, fmt.Errorf("load time zone %s: %w", defaultZone, err)
+			return o, fmt.Errorf("load time zone %s: %w", store.DefaultZone, err)
 		}
 		o.Location = loc
 	}
@@ -108,7 +103,7 @@ func (o Options) withDefaults() (Options, error) {
 		o.End = time.Now()
 	}
 	if o.Ref == nil {
-		o.Ref = normalizeRef
+		o.Ref = store.NormalizeRef
 	}
 	var errs []string
 	if o.Contacts < 1 || o.Contacts > MaxContacts {

@@ -421,6 +421,14 @@ func (g *Generator) Agents() []string {
 // FirstDay and LastDay are the local dates of the data set, YYYY-MM-DD.
 func (g *Generator) FirstDay() string { return g.days[0].date }
 
+// Start is midnight at the start of the first day: a fixed clock for the
+// store while it takes demo data (when the taxonomy was "added"), so that a
+// seed gives the same database every time.
+func (g *Generator) Start() time.Time {
+	d := g.days[0]
+	return time.Date(d.y, d.m, d.d, 0, 0, 0, 0, g.opt.Location)
+}
+
 // LastDay is the local date of the last day, YYYY-MM-DD.
 func (g *Generator) LastDay() string { return g.days[len(g.days)-1].date }
 

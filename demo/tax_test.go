@@ -85,7 +85,7 @@ var defaultShape = []struct {
 
 // testTaxonomy builds a taxonomy with the built-in tree's reasons.
 func testTaxonomy() *taxonomy.Taxonomy {
-	t := &taxonomy.Taxonomy{ID: "test", Revision: 1, Version: "testversion"}
+	t := &taxonomy.Taxonomy{ID: "test", Revision: 1, Version: "testversion", Source: []byte("test taxonomy\n")}
 	for _, c := range defaultShape {
 		cat := &taxonomy.Category{ID: c.id}
 		for _, r := range c.reasons {

@@ -74,6 +74,7 @@ tree, summarise the day for the team lead, export for ops, and sync desks.`,
 	root.AddCommand(
 		newTaxonomyCmd(a),
 		newVersionCmd(a),
+		newDemoCmd(a),
 	)
 	return root
 }
