@@ -4,7 +4,9 @@ import (
 	"context"
 	"crypto/sha256"
 	"database/sql"
+	"errors"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -139,4 +141,57 @@ func TestCensusOfAnEmptyDatabase(t *testing.T) {
 	if err != nil || demo != 0 || real != 0 {
 		t.Fatalf("census: %d demo, %d real, %v", demo, real, err)
 	}
+}
+
+// failAfter is a sink that fails once it has taken n contacts.
+type failAfter struct{ n, got int }
+
+func (f *failAfter) PutMany(_ context.Context, cs []store.Contact) error {
+	if f.got+len(cs) > f.n {
+		return errors.New("disk full")
+	}
+	f.got += len(cs)
+	return nil
+}
+
+func TestWrite(t *testing.T) {
+	newGen := func() *Generator {
+		g, err := New(Options{Contacts: 30_000, Days: 20, Taxonomy: testTaxonomy(), End: testEnd, Location: oslo})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return g
+	}
+
+	t.Run("reports progress up to the total", func(t *testing.T) {
+		var seen []int
+		sink := &failAfter{n: 30_000}
+		if err := Write(context.Background(), newGen(), sink, func(done int) { seen = append(seen, done) }); err != nil {
+			t.Fatal(err)
+		}
+		if len(seen) < 10 || seen[len(seen)-1] != 30_000 || sink.got != 30_000 {
+			t.Fatalf("progress %v, sink took %d", seen, sink.got)
+		}
+		for i := 1; i < len(seen); i++ {
+			if seen[i] <= seen[i-1] {
+				t.Fatalf("progress went back: %v", seen)
+			}
+		}
+	})
+
+	t.Run("stops at the first failed batch and says why", func(t *testing.T) {
+		sink := &failAfter{n: 10_000}
+		err := Write(context.Background(), newGen(), sink, nil)
+		if err == nil || !strings.Contains(err.Error(), "disk full") {
+			t.Fatalf("got %v, want the sink's error", err)
+		}
+	})
+
+	t.Run("stops when the context is cancelled", func(t *testing.T) {
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		if err := Write(ctx, newGen(), &failAfter{n: 30_000}, nil); !errors.Is(err, context.Canceled) {
+			t.Fatalf("got %v, want context.Canceled", err)
+		}
+	})
 }
