@@ -150,6 +150,10 @@ func (a *app) fillDemo(ctx context.Context, s *store.Store, g *demo.Generator, f
 	if opt.Days < 16 {
 		fmt.Fprintln(a.stdout, "note: the summary flags spikes only with 14 days of history before a day; use --days 30 or more")
 	}
+	if def, _ := defaults(a.env)["db"].(string); a.cfg.DB == def {
+		fmt.Fprintf(a.stdout, "note: the demo contacts are in your default database; delete it (rm %s)\n"+
+			"  before tagging real contacts, or keep demo data apart with --db PATH\n", a.cfg.DB)
+	}
 	fmt.Fprintf(a.stdout, "try: whycall summary --db %s --date %s\n", a.cfg.DB, g.LastDay())
 	return nil
 }
