@@ -135,3 +135,16 @@ func TestDemoRefusesRealContacts(t *testing.T) {
 		t.Fatalf("with --force: exit %d, stdout %q, stderr %q", code, out, errs)
 	}
 }
+
+func TestDemoIntoTheDefaultDatabaseSaysSo(t *testing.T) {
+	env := fakeEnv(t, map[string]string{})
+	var out, errb bytes.Buffer
+	code := run(context.Background(), []string{"demo", "--contacts", "500", "--days", "20", "--end", "2026-11-24"}, &out, &errb, env)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	want := filepath.Join(env("HOME"), ".local", "share", "whycall", "whycall.db")
+	if !strings.Contains(out.String(), "note: the demo contacts are in your default database; delete it (rm "+want+")") {
+		t.Errorf("no note about the default database %s:\n%s", want, out.String())
+	}
+}
