@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"whycall/store"
+	"whycall/taxonomy"
 )
 
 var (
@@ -235,10 +236,10 @@ func TestDistribution(t *testing.T) {
 			}
 		}
 		irritant := 0
-		for _, c := range defaultShape {
-			for _, r := range c.reasons {
-				if r.kind == "irritant" {
-					irritant += byReason[r.id]
+		for _, c := range testTaxonomy().Categories {
+			for _, r := range c.Reasons {
+				if r.Kind == taxonomy.KindIrritant && !r.CatchAll {
+					irritant += byReason[r.ID]
 				}
 			}
 		}

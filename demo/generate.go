@@ -281,8 +281,15 @@ func (g *Generator) chooseSpikeReason(index map[string]int) int {
 	}
 	var cands []int
 	for i, r := range g.reasons {
-		if !r.catchAll && !r.praise {
+		if !r.catchAll && !r.praise && r.kind != taxonomy.KindValue {
 			cands = append(cands, i)
+		}
+	}
+	if len(cands) == 0 {
+		for i, r := range g.reasons {
+			if !r.catchAll {
+				cands = append(cands, i)
+			}
 		}
 	}
 	if len(cands) == 0 {

@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"whycall/store"
+	"whycall/taxonomy"
+	"whycall/taxonomy/taxtest"
 )
 
 // flag is one reason the summary's spike test (summary-metrics §5) flags on
@@ -180,4 +182,44 @@ func TestRepeatContacts(t *testing.T) {
 			t.Errorf("chain %s seen %d times, want it among the top", ch, chains[ch])
 		}
 	}
+}
+
+func TestAnyTaxonomy(t *testing.T) {
+	tax := taxtest.MustGenerate(t, 60)
+	g, days := generate(t, Options{Taxonomy: tax, Contacts: 120_000, Days: 60, Seed: 11})
+
+	t.Run("draws every contact from the taxonomy's offered reasons", func(t *testing.T) {
+		used := map[string]int{}
+		for _, d := range days {
+			for _, c := range d {
+				r, ok := tax.Reason(c.Primary())
+				if !ok || r.Deprecated {
+					t.Fatalf("contact %s has reason %q, not offered by the taxonomy", c.ID, c.Primary())
+				}
+				if c.TaxonomyVersion != tax.Version {
+					t.Fatalf("contact %s has taxonomy version %q, want %q", c.ID, c.TaxonomyVersion, tax.Version)
+				}
+				used[c.Primary()]++
+			}
+		}
+		if len(used) < 40 {
+			t.Errorf("only %d reasons used", len(used))
+		}
+	})
+
+	t.Run("plants its spike on a common irritant and flags nothing else", func(t *testing.T) {
+		sp := g.Spike()
+		r, _ := tax.Reason(sp.Reason)
+		if r == nil || r.CatchAll || r.Kind != taxonomy.KindIrritant {
+			t.Fatalf("spike on %q (%+v)", sp.Reason, r)
+		}
+		want := []string{"spike " + sp.Days[0] + " " + sp.Reason, "spike " + sp.Days[1] + " " + sp.Reason}
+		var got []string
+		for _, f := range spikeFlags(g, days, 28) {
+			got = append(got, fmt.Sprintf("%s %s %s", map[bool]string{false: "spike", true: "drop"}[f.drop], f.day, f.reason))
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("flagged %v, want %v", got, want)
+		}
+	})
 }
