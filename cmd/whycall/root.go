@@ -75,6 +75,7 @@ tree, summarise the day for the team lead, export for ops, and sync desks.`,
 		newExportCmd(a),
 		newTaxonomyCmd(a),
 		newVersionCmd(a),
+		newDemoCmd(a),
 	)
 	return root
 }
