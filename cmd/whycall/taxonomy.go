@@ -67,18 +67,10 @@ func newTaxonomyCheckCmd(a *app) *cobra.Command {
 
 // countLine says how big a taxonomy is, e.g. "9 categories, 50 reasons, version 1a2b…".
 func countLine(t *taxonomy.Taxonomy) string {
-	reasons, retired := 0, 0
-	for _, c := range t.Categories {
-		for _, r := range c.Reasons {
-			reasons++
-			if r.Deprecated {
-				retired++
-			}
-		}
-	}
-	s := fmt.Sprintf("%d categories, %d reasons", len(t.Categories), reasons)
-	if retired > 0 {
-		s += fmt.Sprintf(" (%d retired)", retired)
+	st := t.Stats()
+	s := fmt.Sprintf("%d categories, %d reasons", st.Categories, st.Reasons)
+	if st.Deprecated > 0 {
+		s += fmt.Sprintf(" (%d retired)", st.Deprecated)
 	}
 	return s + ", content version " + t.Version
 }
