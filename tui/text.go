@@ -1,0 +1,70 @@
+package tui
+
+import (
+	"strconv"
+	"strings"
+
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+)
+
+// fit truncates s (which may hold ANSI styles) to w columns with an
+// ellipsis and pads it with spaces to exactly w columns.
+func fit(s string, w int) string {
+	if w <= 0 {
+		return ""
+	}
+	sw := ansi.StringWidth(s)
+	if sw > w {
+		s = ansi.Truncate(s, w, "…")
+		sw = ansi.StringWidth(s)
+	}
+	if sw < w {
+		s += spaces(w - sw)
+	}
+	return s
+}
+
+// clip truncates s to at most w columns with an ellipsis, without padding.
+func clip(s string, w int) string {
+	if w <= 0 {
+		return ""
+	}
+	if ansi.StringWidth(s) <= w {
+		return s
+	}
+	return ansi.Truncate(s, w, "…")
+}
+
+const blanks = "                                                                                                                                                                "
+
+// spaces returns n spaces, without allocating for common widths.
+func spaces(n int) string {
+	if n <= 0 {
+		return ""
+	}
+	if n <= len(blanks) {
+		return blanks[:n]
+	}
+	return strings.Repeat(" ", n)
+}
+
+// spread puts left and right on one line of width w, right-aligned, cutting
+// left when both do not fit.
+func spread(left, right string, w int) string {
+	rw := ansi.StringWidth(right)
+	if rw >= w {
+		return clip(right, w)
+	}
+	return fit(left, w-rw) + right
+}
+
+// paint renders s in style st (only at cache misses: styles are slow).
+func paint(st lipgloss.Style, s string) string {
+	if s == "" {
+		return ""
+	}
+	return st.Render(s)
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
