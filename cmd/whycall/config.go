@@ -380,6 +380,9 @@ func (c *Config) validate() error {
 	if strings.TrimSpace(c.Agent) == "" {
 		bad("agent", c.Agent, "must not be empty")
 	}
+	if n := len(c.CustomerRef.Secret); n > 0 && n < 16 {
+		bad("customer_ref.secret", fmt.Sprintf("(%d characters)", n), "is too short: use at least 16 random characters")
+	}
 	if c.Retention.Days < 0 {
 		bad("retention.days", c.Retention.Days, "must be 0 (keep) or a number of days")
 	}

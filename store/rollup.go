@@ -1,0 +1,321 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+)
+
+// MaxHandleTime is the longest handle time the rollup counts; longer ones
+// (a contact left open over lunch) and non-positive ones are left out of
+// handle_n and handle_ms, though the contact itself is counted.
+const MaxHandleTime = 4 * time.Hour
+
+// dayLayout is how reason_days.day is written.
+const dayLayout = "2006-01-02"
+
+// The rollup columns, in the order of a counts array.
+const (
+	colPrimary = iota
+	colSecondary
+	colHandleN
+	colHandleMs
+	colResolved
+	colUnresolved
+	colFollowUp
+	colEscalated
+	colUnknown
+	colRef
+	nCols
+)
+
+var rollupColNames = [nCols]string{"primary_n", "secondary_n", "handle_n", "handle_ms",
+	"resolved_n", "unresolved_n", "follow_up_n", "escalated_n", "unknown_n", "ref_n"}
+
+var outcomeCol = map[Outcome]int{
+	OutcomeResolved:   colResolved,
+	OutcomeUnresolved: colUnresolved,
+	OutcomeFollowUp:   colFollowUp,
+	OutcomeEscalated:  colEscalated,
+	OutcomeUnknown:    colUnknown,
+}
+
+// sqlRollupAdd adds a delta to one reason_days row, creating it if needed.
+var sqlRollupAdd = func() string {
+	var set []string
+	for _, c := range rollupColNames {
+		set = append(set, fmt.Sprintf("%s = %s + excluded.%s", c, c, c))
+	}
+	return `INSERT INTO reason_days (day, team, reason_id, ` + strings.Join(rollupColNames[:], ", ") +
+		`) VALUES (?, ?, ?` + strings.Repeat(", ?", nCols) + `)
+		ON CONFLICT (day, team, reason_id) DO UPDATE SET ` + strings.Join(set, ", ")
+}()
+
+// sqlRollupPrune removes a row whose counts all went back to zero, so the
+// table holds exactly the (day, team, reason) triples that have contacts.
+const sqlRollupPrune = `DELETE FROM reason_days WHERE day = ? AND team = ? AND reason_id = ?
+	AND primary_n = 0 AND secondary_n = 0`
+
+type rollupKey struct{ day, team, reason string }
+
+type counts [nCols]int64
+
+// delta is a change to the rollup, summed per row.
+type delta struct {
+	loc  *time.Location
+	rows map[rollupKey]*counts
+	// day caches the last day computed: bulk loads come in time order.
+	dayLo, dayHi int64
+	day          string
+}
+
+func (s *Store) newDelta() *delta {
+	return &delta{loc: s.loc, rows: make(map[rollupKey]*counts)}
+}
+
+// dayOf is the local calendar day of ms.
+func (d *delta) dayOf(ms int64) string {
+	if ms >= d.dayLo && ms < d.dayHi {
+		return d.day
+	}
+	t := time.UnixMilli(ms).In(d.loc)
+	y, m, dd := t.Date()
+	start := time.Date(y, m, dd, 0, 0, 0, 0, d.loc)
+	end := time.Date(y, m, dd+1, 0, 0, 0, 0, d.loc)
+	d.dayLo, d.dayHi, d.day = start.UnixMilli(), end.UnixMilli(), t.Format(dayLayout)
+	return d.day
+}
+
+func (d *delta) row(k rollupKey) *counts {
+	r := d.rows[k]
+	if r == nil {
+		r = new(counts)
+		d.rows[k] = r
+	}
+	return r
+}
+
+// add adds (sign +1) or removes (sign -1) c's contribution: nothing for a
+// draft or a tombstone; otherwise one primary count on the day it started
+// (reason "" when uncoded), with its handle time, outcome and ref, and one
+// secondary count per further reason.
+func (d *delta) add(c *Contact, sign int64) {
+	if c.Draft() || c.Deleted {
+		return
+	}
+	day := d.dayOf(c.StartedAt.UnixMilli())
+	p := d.row(rollupKey{day, c.Team, c.Primary()})
+	p[colPrimary] += sign
+	if h := c.EndedAt.Sub(c.StartedAt); h > 0 && h <= MaxHandleTime {
+		p[colHandleN] += sign
+		p[colHandleMs] += sign * h.Milliseconds()
+	}
+	if col, ok := outcomeCol[c.Outcome]; ok {
+		p[col] += sign
+	}
+	if c.CustomerRef != "" {
+		p[colRef] += sign
+	}
+	for _, r := range c.Reasons[min(1, len(c.Reasons)):] {
+		d.row(rollupKey{day, c.Team, r})[colSecondary] += sign
+	}
+}
+
+// applyDelta writes d's non-zero rows inside tx.
+func (s *Store) applyDelta(ctx context.Context, tx *sql.Tx, d *delta) error {
+	var add, prune *sql.Stmt
+	args := make([]any, 3+nCols)
+	for k, c := range d.rows {
+		if *c == (counts{}) {
+			continue
+		}
+		if add == nil {
+			add = tx.StmtContext(ctx, s.stmtRollupAdd)
+		}
+		args[0], args[1], args[2] = k.day, k.team, k.reason
+		negative := false
+		for i, v := range c {
+			args[3+i] = v
+			negative = negative || v < 0
+		}
+		if _, err := add.ExecContext(ctx, args...); err != nil {
+			return fmt.Errorf("update rollup: %w", driverError(err))
+		}
+		if negative {
+			if prune == nil {
+				prune = tx.StmtContext(ctx, s.stmtRollupPrune)
+			}
+			if _, err := prune.ExecContext(ctx, k.day, k.team, k.reason); err != nil {
+				return fmt.Errorf("update rollup: %w", driverError(err))
+			}
+		}
+	}
+	return nil
+}
+
+// recount computes the rollup from the contacts table inside tx.
+func (s *Store) recount(ctx context.Context, tx *sql.Tx) (*delta, error) {
+	d := s.newDelta()
+	rows, err := tx.QueryContext(ctx, `SELECT `+contactCols+` FROM contacts
+		WHERE ended_at IS NOT NULL AND deleted = 0 ORDER BY started_at`)
+	if err != nil {
+		return nil, driverError(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		c, err := s.scanContact(rows)
+		if err != nil {
+			return nil, err
+		}
+		d.add(&c, +1)
+	}
+	return d, driverError(rows.Err())
+}
+
+// rebuild replaces the rollup with a recount, inside tx.
+func (s *Store) rebuild(ctx context.Context, tx *sql.Tx) error {
+	d, err := s.recount(ctx, tx)
+	if err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM reason_days`); err != nil {
+		return driverError(err)
+	}
+	if err := s.applyDelta(ctx, tx, d); err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES ('rollup_tz', ?)
+		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, s.loc.String())
+	return driverError(err)
+}
+
+// RebuildRollup recounts reason_days from the contacts, in one transaction.
+func (s *Store) RebuildRollup(ctx context.Context) error {
+	err := s.write(ctx, func(tx *sql.Tx, _ time.Time) error { return s.rebuild(ctx, tx) })
+	if err != nil {
+		return fmt.Errorf("rebuild rollup: %w", err)
+	}
+	return nil
+}
+
+// checkRollupZone rebuilds the rollup when it was counted in another time
+// zone than this Store's (or never recorded one).
+func (s *Store) checkRollupZone(ctx context.Context) error {
+	var tz string
+	err := s.db.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'rollup_tz'`).Scan(&tz)
+	if err == nil && tz == s.loc.String() {
+		return nil
+	}
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("read rollup zone: %w", driverError(err))
+	}
+	err = s.write(ctx, func(tx *sql.Tx, _ time.Time) error {
+		// Another process may have rebuilt it while we waited for the lock.
+		err := tx.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'rollup_tz'`).Scan(&tz)
+		if err == nil && tz == s.loc.String() {
+			return nil
+		}
+		return s.rebuild(ctx, tx)
+	})
+	if err != nil {
+		return fmt.Errorf("rebuild rollup for zone %s: %w", s.loc, err)
+	}
+	return nil
+}
+
+// VerifyRollup recounts the rollup from the contacts and compares it with
+// reason_days; the error lists the rows that differ.
+func (s *Store) VerifyRollup(ctx context.Context) error {
+	var diffs []string
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		want, err := s.recount(ctx, tx)
+		if err != nil {
+			return err
+		}
+		rows, err := tx.QueryContext(ctx, `SELECT day, team, reason_id, `+
+			strings.Join(rollupColNames[:], ", ")+` FROM reason_days`)
+		if err != nil {
+			return driverError(err)
+		}
+		defer rows.Close()
+		seen := make(map[rollupKey]bool)
+		for rows.Next() {
+			var k rollupKey
+			var got counts
+			dest := []any{&k.day, &k.team, &k.reason}
+			for i := range got {
+				dest = append(dest, &got[i])
+			}
+			if err := rows.Scan(dest...); err != nil {
+				return err
+			}
+			seen[k] = true
+			w := counts{}
+			if p := want.rows[k]; p != nil {
+				w = *p
+			}
+			if got != w {
+				diffs = append(diffs, fmt.Sprintf("%s: stored %s, recount %s", k, got, w))
+			}
+		}
+		if err := rows.Err(); err != nil {
+			return driverError(err)
+		}
+		for k, w := range want.rows {
+			if !seen[k] && *w != (counts{}) {
+				diffs = append(diffs, fmt.Sprintf("%s: missing, recount %s", k, *w))
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("verify rollup: %w", err)
+	}
+	if len(diffs) > 0 {
+		slices.Sort(diffs)
+		const show = 20
+		n, more := len(diffs), ""
+		if n > show {
+			more = fmt.Sprintf("\n… and %d more", n-show)
+			diffs = diffs[:show]
+		}
+		return fmt.Errorf("verify rollup: %d rows differ from a recount:\n%s%s",
+			n, strings.Join(diffs, "\n"), more)
+	}
+	return nil
+}
+
+func (k rollupKey) String() string {
+	return fmt.Sprintf("%s team %q reason %q", k.day, k.team, k.reason)
+}
+
+func (c counts) String() string {
+	var b strings.Builder
+	for i, v := range c {
+		if v == 0 {
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		fmt.Fprintf(&b, "%s=%d", rollupColNames[i], v)
+	}
+	if b.Len() == 0 {
+		return "(zero)"
+	}
+	return b.String()
+}
+
+// read runs fn in a read transaction: one consistent snapshot.
+func (s *Store) read(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return driverError(err)
+	}
+	defer tx.Rollback()
+	return fn(tx)
+}
