@@ -22,10 +22,10 @@ type slot struct {
 	// the next call.
 	started time.Time
 	// editing marks a saved contact brought back from today's list; it is
-	// reopened at its first change and saved with its own end time.
-	editing  bool
-	reopened bool
-	origEnd  time.Time
+	// changed in place, keeping its end time.
+	editing bool
+	// changed is set by the first change made on the card.
+	changed bool
 	// refTyped is the customer ref the agent typed this session. Stored refs
 	// are hashed, so a ref from the database shows only as "ref ✓".
 	refTyped string

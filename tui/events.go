@@ -82,16 +82,10 @@ func (m Model) handleWriteDone(msg writeDoneMsg) (tea.Model, tea.Cmd) {
 	case r.refused != nil:
 		m.sh.log.Error("write refused", "op", r.o.kind.String(), "contact", r.t.id, "err", r.refused)
 		m.say(noticeError, "⚠ Could not "+r.o.kind.String()+": "+r.refused.Error()+".")
-	case r.o.kind == opFinish:
-		m.say(noticeOK, "✓ Saved "+m.labels[r.t.key]+".")
-		delete(m.labels, r.t.key)
-		cmds = append(cmds, loadRecent(m.sh.ctx, m.sh.store, m.sh.agent, m.today()))
-	case r.o.kind == opDelete:
-		if l, ok := m.labels[r.t.key]; ok {
-			m.say(noticeOK, "✓ Deleted "+l+".")
-			delete(m.labels, r.t.key)
+	case r.t.closed && r.t.idle():
+		if m.announce(r.t) {
+			cmds = append(cmds, loadRecent(m.sh.ctx, m.sh.store, m.sh.agent, m.today()))
 		}
-		cmds = append(cmds, loadRecent(m.sh.ctx, m.sh.store, m.sh.agent, m.today()))
 	}
 	if m.quitting && m.w.pending() == 0 {
 		return m, tea.Quit
@@ -140,4 +134,17 @@ func (m Model) handleSync(msg syncMsg) (tea.Model, tea.Cmd) {
 		m.sh.log.Warn("sync", "pending", msg.state.Pending, "err", msg.state.LastErr)
 	}
 	return m, m.sh.after(m.interval, syncDueMsg{})
+}
+
+// announce says that a closed track's last write is stored ("✓ Saved …"),
+// once; it reports whether there was something to announce.
+func (m *Model) announce(t *track) bool {
+	l, ok := m.labels[t.key]
+	if !ok {
+		return false
+	}
+	delete(m.labels, t.key)
+	m.say(noticeOK, "✓ "+l+".")
+	m.w.dropIfDone(t)
+	return true
 }

@@ -167,13 +167,17 @@ func (m *Model) handleMenuKey(ks keyText) tea.Cmd {
 // back1 goes back one level: from the reasons to the categories, and from
 // the categories out of an edit or out of a contact not begun.
 func (m *Model) back1() tea.Cmd {
+	s := &m.card.slot
 	if m.menu.level >= 0 {
 		m.menu = m.menu.top()
+		if s.track == 0 && !s.editing {
+			// Backed out before anything was tagged: not begun.
+			*s = freshSlot()
+		}
 		return nil
 	}
-	s := &m.card.slot
 	switch {
-	case s.editing && s.reopened:
+	case s.editing && s.changed:
 		return m.save()
 	case s.editing:
 		m.endEdit()
@@ -356,17 +360,13 @@ func (m *Model) touch() {
 }
 
 // change applies one change to the contact on the card: it starts the
-// contact in the store if this is its first write, reopens a saved one
-// being edited, records the state before it for undo, queues the write and
-// shows the result at once.
+// contact in the store if this is its first write, records the state before
+// it for undo, queues the write and shows the result at once. A saved
+// contact being edited is changed in place (each change bumps its rev).
 func (m *Model) change(o op, undoable bool) tea.Cmd {
 	s := &m.card.slot
 	t, start := m.ensureTrack()
-	var reopen tea.Cmd
-	if s.editing && !s.reopened {
-		reopen = m.w.push(t, op{kind: opReopen})
-		s.reopened = true
-	}
+	s.changed = true
 	if undoable {
 		s.undo = append(s.undo, undoEntry{seq: t.seq, shown: t.shown(), refTyped: s.refTyped})
 		if len(s.undo) > maxUndo {
@@ -376,7 +376,7 @@ func (m *Model) change(o op, undoable bool) tea.Cmd {
 	cmd := m.w.push(t, o)
 	m.refreshSlot()
 	m.lastWrite, m.dirtyCkpt = m.clock, true
-	return tea.Batch(start, reopen, cmd)
+	return tea.Batch(start, cmd)
 }
 
 // ensureTrack returns the card contact's write track, opening it with a
@@ -513,7 +513,7 @@ func (m *Model) save() tea.Cmd {
 	s := &m.card.slot
 	l := m.sh.locale
 	switch {
-	case s.editing && !s.reopened:
+	case s.editing && !s.changed:
 		m.endEdit()
 		m.say(noticeInfo, "No changes to save.")
 		return cmd
@@ -535,17 +535,24 @@ func (m *Model) save() tea.Cmd {
 		return tea.Batch(cmd, fc)
 	}
 	t := m.w.get(s.track)
-	at := m.clock
+	cmds := []tea.Cmd{cmd}
 	if s.editing {
-		at = s.origEnd
+		// Every change is stored already (or queued); the edit is done.
+		m.labels[t.key] = "Saved the edit of " + m.describe(&s.c)
+	} else {
+		m.labels[t.key] = "Saved " + m.describe(&s.c)
+		cmds = append(cmds, m.w.push(t, op{kind: opFinish, at: m.clock}))
+		m.lastWrite, m.dirtyCkpt = m.clock, true
 	}
-	m.labels[t.key] = m.describe(&s.c)
-	fin := m.w.push(t, op{kind: opFinish, at: at})
 	t.closed = true
-	m.lastWrite, m.dirtyCkpt = m.clock, true
-	m.say(noticeInfo, "Saving "+m.labels[t.key]+"…")
+	if t.idle() {
+		m.announce(t)
+		cmds = append(cmds, loadRecent(m.sh.ctx, m.sh.store, m.sh.agent, m.today()))
+	} else {
+		m.say(noticeInfo, "Saving "+m.describe(&s.c)+"…")
+	}
 	m.nextSlot()
-	return tea.Batch(cmd, fin)
+	return tea.Batch(cmds...)
 }
 
 // describe names a contact in notices: start time and primary reason.
@@ -618,7 +625,7 @@ func (m *Model) discard() tea.Cmd {
 			prompt: "Delete the saved contact " + m.describe(&c) + "? It leaves today's list.",
 			yes: func(m *Model) tea.Cmd {
 				t := m.w.get(m.card.slot.track)
-				m.labels[t.key] = m.describe(&m.card.slot.c)
+				m.labels[t.key] = "Deleted " + m.describe(&m.card.slot.c)
 				cmd := m.w.push(t, op{kind: opDelete})
 				t.closed = true
 				m.nextSlot()
@@ -630,7 +637,7 @@ func (m *Model) discard() tea.Cmd {
 	drop := func(m *Model) tea.Cmd {
 		var cmd tea.Cmd
 		if t := m.w.get(m.card.slot.track); t != nil {
-			m.labels[t.key] = m.describe(&m.card.slot.c)
+			m.labels[t.key] = "Discarded " + m.describe(&m.card.slot.c)
 			cmd = m.w.push(t, op{kind: opDelete})
 			t.closed = true
 		}
@@ -689,11 +696,11 @@ func (m *Model) edit(c store.Contact) tea.Cmd {
 	parked := m.card.slot
 	m.card.parked = &parked
 	t := m.w.open(&c)
-	m.card.slot = slot{track: t.key, c: c, started: c.StartedAt, editing: true, origEnd: c.EndedAt}
+	m.card.slot = slot{track: t.key, c: c, started: c.StartedAt, editing: true}
 	m.screen = ScreenCapture
 	m.menu = m.menu.top()
 	m.card, _ = m.card.focusField(FocusMenu)
-	m.say(noticeInfo, "Editing "+m.describe(&c)+": enter saves, esc leaves, D deletes.")
+	m.say(noticeInfo, "Editing "+m.describe(&c)+": changes are stored as you make them; enter or esc ends the edit.")
 	return nil
 }
 
@@ -702,7 +709,7 @@ func (m *Model) askDelete(c store.Contact) {
 		prompt: "Delete the contact " + m.describe(&c) + "? It leaves today's list.",
 		yes: func(m *Model) tea.Cmd {
 			t := m.w.open(&c)
-			m.labels[t.key] = m.describe(&c)
+			m.labels[t.key] = "Deleted " + m.describe(&c)
 			cmd := m.w.push(t, op{kind: opDelete})
 			t.closed = true
 			m.recent.items = slices.DeleteFunc(slices.Clone(m.recent.items), func(x store.Contact) bool { return x.ID == c.ID })

@@ -13,12 +13,6 @@ func helpScreen(sh *shared, w, h int) []string {
 	st := sh.styles
 	groups := sh.keys.helpGroups()
 	cols := 3
-	if w < 90 {
-		cols = 3
-	}
-	if w < 66 {
-		cols = 2
-	}
 	colW := (w - (cols - 1)) / cols
 	keyW := 10
 	var columns [][]string
@@ -32,17 +26,14 @@ func helpScreen(sh *shared, w, h int) []string {
 			}
 			block = append(block, fit(" "+paint(st.Key, fit(hp.Key, keyW-1))+paint(st.KeyDesc, hp.Desc), colW))
 		}
-		if len(cur) > 0 && len(cur)+1+len(block) > h-1 {
+		if len(cur) > 0 && len(cur)+len(block) > h-1 {
 			columns = append(columns, cur)
 			cur = nil
-		}
-		if len(cur) > 0 {
-			cur = append(cur, spaces(colW))
 		}
 		cur = append(cur, block...)
 	}
 	columns = append(columns, cur)
-	lines := []string{spread(paint(st.PaneTitle, "KEYS"), paint(st.Dim, "digits and letters come from the reason tree · ? or esc closes"), w)}
+	lines := []string{spread(paint(st.PaneTitle, "KEYS"), paint(st.Dim, "? or esc closes"), w)}
 	for row := 0; len(lines) < h; row++ {
 		var b strings.Builder
 		any := false

@@ -1,6 +1,10 @@
 package tui
 
-import "charm.land/bubbles/v2/key"
+import (
+	"slices"
+
+	"charm.land/bubbles/v2/key"
+)
 
 // KeyMap is every key the app answers to, grouped by where it applies. The
 // help screen and the footer are generated from it, so they cannot lie.
@@ -111,7 +115,7 @@ func DefaultKeyMap() KeyMap {
 		Global: GlobalKeys{
 			Help:      b("?", "help", "?"),
 			CloseHelp: b("?/esc", "close help", "?", "esc"),
-			Quit:      b("ctrl+c", "quit (keeps the contact)", "ctrl+c"),
+			Quit:      b("ctrl+c", "quit (keeps it)", "ctrl+c"),
 		},
 		Menu: MenuKeys{
 			Category: b("1-9", "category", "0", "1", "2", "3", "4", "5", "6", "7", "8", "9"),
@@ -121,29 +125,29 @@ func DefaultKeyMap() KeyMap {
 			Down:     b("↓", "down", "down"),
 			PageUp:   b("pgup", "page up", "pgup"),
 			PageDown: b("pgdn", "page down", "pgdown"),
-			Pick:     b("space/→", "pick highlighted", "space", "right"),
+			Pick:     b("space/→", "pick", "space", "right"),
 			Back:     b("esc/←", "back", "esc", "left"),
 			Search:   b("/", "search", "/"),
 		},
 		Contact: ContactKeys{
 			Save:       b("enter", "save contact", "enter"),
-			New:        b("N", "new contact (call picked up)", "N"),
+			New:        b("N", "new contact", "N"),
 			Resolved:   b("R", "resolved", "R"),
 			Unresolved: b("U", "unresolved", "U"),
 			FollowUp:   b("F", "follow-up", "F"),
 			Escalated:  b("E", "escalated", "E"),
 			Channel:    b("C", "channel", "C"),
-			NextField:  b("tab", "reasons/ref/note", "tab"),
+			NextField:  b("tab", "next field", "tab"),
 			PrevField:  b("shift+tab", "previous field", "shift+tab"),
 			Undo:       b("ctrl+z", "undo", "ctrl+z"),
-			Discard:    b("D", "discard contact", "D"),
+			Discard:    b("D", "discard", "D"),
 			Recent:     b("L", "today's list", "L"),
 		},
 		Reasons: ReasonKeys{
 			Up:      b("↑", "up", "up"),
 			Down:    b("↓", "down", "down"),
 			Primary: b("space", "make primary", "space"),
-			Remove:  b("del", "remove reason", "delete", "backspace"),
+			Remove:  b("del", "remove", "delete", "backspace"),
 		},
 		Field: FieldKeys{
 			Done:  b("enter", "done", "enter"),
@@ -155,7 +159,7 @@ func DefaultKeyMap() KeyMap {
 			Up:    b("↑", "up", "up"),
 			Down:  b("↓", "down", "down"),
 			Pick:  b("enter", "pick", "enter"),
-			Close: b("esc", "close search", "esc"),
+			Close: b("esc", "close", "esc"),
 		},
 		Recent: RecentKeys{
 			Up:       b("↑", "up", "up"),
@@ -180,17 +184,24 @@ type helpGroup struct {
 }
 
 // helpGroups lists every binding for the help screen, by where it applies.
+// Bindings that only differ in direction are shown as one line.
 func (k KeyMap) helpGroups() []helpGroup {
 	return []helpGroup{
-		{"Menu", []key.Binding{k.Menu.Category, k.Menu.Reason, k.Menu.Search, k.Menu.Up, k.Menu.Down,
-			k.Menu.PageUp, k.Menu.PageDown, k.Menu.Pick, k.Menu.Back}},
+		{"Menu", []key.Binding{k.Menu.Category, k.Menu.Reason, k.Menu.Search, pair(k.Menu.Up, k.Menu.Down, "move"),
+			pair(k.Menu.PageUp, k.Menu.PageDown, "page"), k.Menu.Pick, k.Menu.Back}},
 		{"Contact", []key.Binding{k.Contact.Save, k.Contact.New, k.Contact.Resolved, k.Contact.Unresolved,
 			k.Contact.FollowUp, k.Contact.Escalated, k.Contact.Channel, k.Contact.NextField, k.Contact.PrevField,
 			k.Contact.Undo, k.Contact.Discard, k.Contact.Recent}},
-		{"Tagged reasons (tab)", []key.Binding{k.Reasons.Up, k.Reasons.Down, k.Reasons.Primary, k.Reasons.Remove}},
-		{"Ref and note fields", []key.Binding{k.Field.Done, k.Field.Leave, k.Field.Next, k.Field.Prev}},
-		{"Search (/)", []key.Binding{k.Search.Up, k.Search.Down, k.Search.Pick, k.Search.Close}},
-		{"Today's list (L)", []key.Binding{k.Recent.Up, k.Recent.Down, k.Recent.Edit, k.Recent.Delete, k.Recent.Close}},
+		{"Tagged reasons (tab)", []key.Binding{pair(k.Reasons.Up, k.Reasons.Down, "move"), k.Reasons.Primary, k.Reasons.Remove}},
+		{"Ref and note", []key.Binding{k.Field.Done, k.Field.Leave, k.Field.Next, k.Field.Prev}},
+		{"Search (/)", []key.Binding{pair(k.Search.Up, k.Search.Down, "move"), k.Search.Pick, k.Search.Close}},
+		{"Today's list (L)", []key.Binding{pair(k.Recent.Up, k.Recent.Down, "move"), k.Recent.Edit, k.Recent.Delete, k.Recent.Close}},
 		{"Everywhere", []key.Binding{k.Global.Help, k.Global.Quit}},
 	}
+}
+
+// pair shows two bindings as one help line ("↑/↓ move").
+func pair(a, b key.Binding, desc string) key.Binding {
+	return key.NewBinding(key.WithKeys(append(slices.Clone(a.Keys()), b.Keys()...)...),
+		key.WithHelp(a.Help().Key+"/"+b.Help().Key, desc))
 }

@@ -23,7 +23,6 @@ const (
 	opRef
 	opNote
 	opFinish
-	opReopen
 	opDelete
 	opRestore
 )
@@ -48,8 +47,6 @@ func (k opKind) String() string {
 		return "set note"
 	case opFinish:
 		return "save contact"
-	case opReopen:
-		return "reopen contact"
 	case opDelete:
 		return "delete contact"
 	case opRestore:
@@ -117,8 +114,6 @@ func (o op) apply(c store.Contact) store.Contact {
 		c.Note = o.text
 	case opFinish:
 		c.EndedAt = o.at
-	case opReopen:
-		c.EndedAt = time.Time{}
 	case opDelete:
 		c.Deleted = true
 	case opRestore:
@@ -150,8 +145,6 @@ func (o op) run(ctx context.Context, s Store, id string) (store.Contact, error) 
 		return s.SetNote(ctx, id, o.text)
 	case opFinish:
 		return s.Finish(ctx, id, o.at)
-	case opReopen:
-		return s.Reopen(ctx, id)
 	case opDelete:
 		return s.Delete(ctx, id)
 	case opRestore:

@@ -20,7 +20,6 @@ type Store interface {
 	SetCustomerRef(ctx context.Context, id, raw string) (store.Contact, error)
 	SetNote(ctx context.Context, id, note string) (store.Contact, error)
 	Finish(ctx context.Context, id string, at time.Time) (store.Contact, error)
-	Reopen(ctx context.Context, id string) (store.Contact, error)
 	Delete(ctx context.Context, id string) (store.Contact, error)
 	Restore(ctx context.Context, c store.Contact) (store.Contact, error)
 	Recent(ctx context.Context, agent string, since time.Time, limit int) ([]store.Contact, error)

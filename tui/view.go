@@ -80,7 +80,7 @@ func (m Model) render() string {
 			b.WriteByte('\n')
 		}
 	case ScreenHelp:
-		for _, l := range helpScreen(sh, sh.w, bodyH) {
+		for _, l := range helpScreen(sh, sh.w, bodyH+1) {
 			b.WriteString(l)
 			b.WriteByte('\n')
 		}
@@ -91,8 +91,10 @@ func (m Model) render() string {
 			b.WriteByte('\n')
 		}
 	}
-	b.WriteString(m.descLine())
-	b.WriteByte('\n')
+	if m.screen != ScreenHelp {
+		b.WriteString(m.descLine())
+		b.WriteByte('\n')
+	}
 	b.WriteString(c.hrule)
 	b.WriteByte('\n')
 	b.WriteString(m.statusLine())
@@ -268,8 +270,7 @@ func (m Model) statusLine() string {
 			if len(f.queue) > 0 {
 				what = f.queue[0].kind.String()
 			}
-			text := "⚠ NOT SAVED (" + what + "): " + f.err.Error() + " · retrying, attempt " + itoa(f.failures+1) +
-				" · keep this window open"
+			text := "⚠ NOT SAVED (" + what + ") · retrying, attempt " + itoa(f.failures+1) + " · " + f.err.Error()
 			return fit(" "+paint(st.Error, text), sh.w)
 		case m.quitting:
 			return fit(" "+paint(st.Warn, "Storing "+plural(m.w.pending(), "change")+" before quitting… ctrl+c again quits now."), sh.w)

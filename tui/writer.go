@@ -102,7 +102,8 @@ func (w *writer) push(t *track, o op) tea.Cmd {
 	t.seq++
 	o.seq = t.seq
 	t.queue = append(t.queue, o)
-	if t.busy {
+	if t.busy || t.err != nil {
+		// In flight, or failing and waiting for its retry: keep the order.
 		return nil
 	}
 	return w.send(t)
@@ -222,7 +223,8 @@ func (w *writer) failing() *track {
 // permanent reports whether retrying err cannot help.
 func permanent(err error) bool {
 	return errors.Is(err, store.ErrNotFound) || errors.Is(err, store.ErrDeleted) ||
-		errors.Is(err, store.ErrFinished) || errors.Is(err, context.Canceled)
+		errors.Is(err, store.ErrFinished) || errors.Is(err, store.ErrDraft) ||
+		errors.Is(err, store.ErrInvalid) || errors.Is(err, context.Canceled)
 }
 
 // backoff is the wait before retry n (1, 2, …): 0.5 s doubling to 30 s.
