@@ -223,6 +223,7 @@ func New(o Options) (Model, error) {
 	}
 	m.clock = sh.now()
 	m.card.slot = freshSlot()
+	m.say(noticeInfo, "Ready. Tag why the customer calls: a category digit, then a reason letter.")
 	return m, nil
 }
 

@@ -167,7 +167,7 @@ func (c card) view(sh *shared, state durability, today int) []string {
 	add("")
 	add(c.label(st, "Reasons", FocusReasons))
 	if len(s.c.Reasons) == 0 {
-		add(paint(st.Dim, "  none yet: a digit, then a letter"))
+		add(paint(st.Dim, "  none yet"))
 	}
 	for i, id := range s.c.Reasons {
 		star := "  "

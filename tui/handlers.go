@@ -687,6 +687,7 @@ func (m *Model) openRecent() tea.Cmd {
 	cmd := m.commitField()
 	m.card, _ = m.card.focusField(FocusMenu)
 	m.screen = ScreenRecent
+	m.recent.cur, m.recent.off = 0, 0 // the newest first: usually the one to fix
 	return tea.Batch(cmd, loadRecent(m.sh.ctx, m.sh.store, m.sh.agent, m.today()))
 }
 

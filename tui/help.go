@@ -24,7 +24,7 @@ func helpScreen(sh *shared, w, h int) []string {
 			if !b.Enabled() || hp.Key == "" {
 				continue
 			}
-			block = append(block, fit(" "+paint(st.Key, fit(hp.Key, keyW-1))+paint(st.KeyDesc, hp.Desc), colW))
+			block = append(block, fit(" "+paint(st.Key, fit(hp.Key, keyW))+paint(st.KeyDesc, hp.Desc), colW))
 		}
 		if len(cur) > 0 && len(cur)+len(block) > h-1 {
 			columns = append(columns, cur)

@@ -47,6 +47,9 @@ func (r recentList) move(d int) recentList {
 
 // set replaces the items, keeping the highlight on the same contact.
 func (r recentList) set(items []store.Contact) recentList {
+	if !r.loaded {
+		r.cur = 0
+	}
 	id := ""
 	if r.cur < len(r.items) {
 		id = r.items[r.cur].ID
@@ -81,7 +84,7 @@ func (r recentList) view(sh *shared) []string {
 		title = "TODAY · latest " + itoa(recentLimit) + " contacts"
 	}
 	lines = append(lines, spread(paint(st.PaneTitle, title), paint(st.Dim, "enter edit · D delete · esc back"), r.w))
-	const timeW, durW, outW, chW = 6, 7, 11, 6
+	const timeW, durW, outW, chW = 7, 8, 11, 6
 	reasonW := max(10, r.w-timeW-durW-outW-chW-2)
 	lines = append(lines, paint(st.Label, fit(" time", timeW)+fit("handle", durW)+fit("reasons", reasonW)+fit("outcome", outW)+fit("chan", chW)))
 	switch {
