@@ -121,7 +121,9 @@ type syncSlot struct {
 }
 
 // Model is the root of the app: it routes messages to the children and owns
-// the write queues.
+// the write queues. It is used through a pointer: a text input alone is
+// 8 KB, and copying the model on every message and in every View helper
+// cost more than the whole frame is allowed to (DESIGN §8).
 type Model struct {
 	sh       *shared
 	w        *writer
@@ -170,14 +172,14 @@ type (
 
 // New returns the capture screen's model. It does no I/O: the unfinished
 // contacts and today's list are read by commands started in Init.
-func New(o Options) (Model, error) {
+func New(o Options) (*Model, error) {
 	switch {
 	case o.Store == nil:
-		return Model{}, errors.New("tui: no store")
+		return nil, errors.New("tui: no store")
 	case o.Taxonomy == nil:
-		return Model{}, errors.New("tui: no taxonomy")
+		return nil, errors.New("tui: no taxonomy")
 	case o.Agent == "":
-		return Model{}, errors.New("tui: no agent")
+		return nil, errors.New("tui: no agent")
 	}
 	sh := &shared{
 		keys: DefaultKeyMap(), now: o.Now, loc: o.Location, store: o.Store, tax: o.Taxonomy,
@@ -207,7 +209,7 @@ func New(o Options) (Model, error) {
 		sh.ctx = context.Background()
 	}
 	sh.styles = NewStyles(o.Dark)
-	m := Model{
+	m := &Model{
 		sh:       sh,
 		w:        newWriter(sh.ctx, o.Store, sh.after),
 		menu:     newMenu(),
@@ -236,7 +238,7 @@ func (m *Model) setAfter(f afterFunc) {
 
 // Init reads the unfinished contacts and today's list, asks the terminal
 // for its background and starts the clock and sync.
-func (m Model) Init() tea.Cmd {
+func (m *Model) Init() tea.Cmd {
 	return tea.Batch(
 		m.loadDrafts(),
 		loadRecent(m.sh.ctx, m.sh.store, m.sh.agent, m.today()),
@@ -247,7 +249,7 @@ func (m Model) Init() tea.Cmd {
 }
 
 // Update routes one message.
-func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.resize(msg.Width, msg.Height)
@@ -284,7 +286,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 }
 
 // View draws the whole screen.
-func (m Model) View() tea.View {
+func (m *Model) View() tea.View {
 	v := tea.NewView(m.render())
 	v.AltScreen = true
 	v.WindowTitle = "whycall"
@@ -292,17 +294,17 @@ func (m Model) View() tea.View {
 }
 
 // Screen is what the body shows now.
-func (m Model) Screen() Screen { return m.screen }
+func (m *Model) Screen() Screen { return m.screen }
 
 // Focus is the part of the capture screen that receives keys.
-func (m Model) Focus() Focus { return m.card.focus }
+func (m *Model) Focus() Focus { return m.card.focus }
 
 // Contact returns the contact on the capture screen as shown (stored state
 // plus the writes still queued).
-func (m Model) Contact() store.Contact { return m.card.slot.c }
+func (m *Model) Contact() store.Contact { return m.card.slot.c }
 
 // PendingWrites counts the changes not yet stored.
-func (m Model) PendingWrites() int { return m.w.pending() }
+func (m *Model) PendingWrites() int { return m.w.pending() }
 
 func (m *Model) resize(w, h int) {
 	m.sh.w, m.sh.h = w, h
@@ -330,12 +332,12 @@ func (m *Model) setStyles(st *Styles) {
 }
 
 // tooSmall reports whether the window cannot show the screen.
-func (m Model) tooSmall() bool {
+func (m *Model) tooSmall() bool {
 	return m.sh.w > 0 && (m.sh.w < MinWidth || m.sh.h < MinHeight)
 }
 
 // today is the start of the local calendar day.
-func (m Model) today() time.Time {
+func (m *Model) today() time.Time {
 	t := m.sh.now().In(m.sh.loc)
 	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, m.sh.loc)
 }
@@ -349,13 +351,13 @@ func freshSlot() slot {
 }
 
 // tick asks for a tickMsg at the next whole second (header clock, timer).
-func (m Model) tick() tea.Cmd {
+func (m *Model) tick() tea.Cmd {
 	now := m.sh.now()
 	d := now.Truncate(time.Second).Add(time.Second).Sub(now)
 	return m.sh.after(d, tickMsg{})
 }
 
-func (m Model) loadDrafts() tea.Cmd {
+func (m *Model) loadDrafts() tea.Cmd {
 	ctx, s, agent := m.sh.ctx, m.sh.store, m.sh.agent
 	return func() tea.Msg {
 		d, err := s.Drafts(ctx, agent)
@@ -363,7 +365,7 @@ func (m Model) loadDrafts() tea.Cmd {
 	}
 }
 
-func (m Model) syncCmd() tea.Cmd {
+func (m *Model) syncCmd() tea.Cmd {
 	if m.syncFn == nil {
 		return nil
 	}

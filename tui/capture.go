@@ -92,7 +92,7 @@ func newCard(st *Styles) card {
 }
 
 // fieldWidth is the width of the ref and note inputs.
-func (c card) fieldWidth() int { return max(4, c.w-cardLabelW-1) }
+func (c *card) fieldWidth() int { return max(4, c.w-cardLabelW-1) }
 
 const cardLabelW = 10
 
@@ -122,7 +122,7 @@ const (
 )
 
 // view returns the card as c.h lines of c.w columns.
-func (c card) view(sh *shared, state durability, today int) []string {
+func (c *card) view(sh *shared, state durability, today int) []string {
 	s := &c.slot
 	k := cardKey{ver: s.ver, focus: int(c.focus), tagCur: c.tagCur, w: c.w, h: c.h, gen: sh.gen,
 		today: today, backlog: len(c.backlog), state: state, started: s.started,
@@ -145,29 +145,29 @@ func (c card) view(sh *shared, state durability, today int) []string {
 	var right string
 	switch state {
 	case durStored:
-		right = paint(st.OK, "✓ on disk")
+		right = paint(st.ink.OK, "✓ on disk")
 	case durWriting:
-		right = paint(st.Dim, "writing…")
+		right = paint(st.ink.Dim, "writing…")
 	case durFailing:
-		right = paint(st.Error, "⚠ NOT SAVED")
+		right = paint(st.ink.Error, "⚠ NOT SAVED")
 	default:
-		right = paint(st.Dim, "not started")
+		right = paint(st.ink.Dim, "not started")
 	}
-	add(spread(paint(st.PaneTitle, title), right, c.w))
+	add(spread(paint(st.ink.PaneTitle, title), right, c.w))
 	switch {
 	case !s.started.IsZero():
 		note := ""
 		if s.resumed {
 			note = " (resumed)"
 		}
-		add(paint(st.Dim, "started "+s.started.In(sh.loc).Format("15:04:05")+note))
+		add(paint(st.ink.Dim, "started "+s.started.In(sh.loc).Format("15:04:05")+note))
 	default:
-		add(paint(st.Dim, "starts at your first key (or N)"))
+		add(paint(st.ink.Dim, "starts at your first key (or N)"))
 	}
 	add("")
 	add(c.label(st, "Reasons", FocusReasons))
 	if len(s.c.Reasons) == 0 {
-		add(paint(st.Dim, "  none yet"))
+		add(paint(st.ink.Dim, "  none yet"))
 	}
 	for i, id := range s.c.Reasons {
 		star := "  "
@@ -175,42 +175,42 @@ func (c card) view(sh *shared, state durability, today int) []string {
 			star = "★ "
 		}
 		if c.focus == FocusReasons && i == c.tagCur {
-			add(paint(st.Selected, fit("▸"+itoa(i+1)+" "+star+sh.idx.label(id, l), c.w)))
+			add(paint(st.ink.Selected, fit("▸"+itoa(i+1)+" "+star+sh.idx.label(id, l), c.w)))
 			continue
 		}
-		text := paint(st.Value, sh.idx.label(id, l))
+		text := paint(st.ink.Value, sh.idx.label(id, l))
 		if sh.idx.catchAll(id) {
-			text += paint(st.Dim, " +note")
+			text += paint(st.ink.Dim, " +note")
 		}
-		add(" " + itoa(i+1) + " " + paint(st.Primary, star) + text)
+		add(" " + itoa(i+1) + " " + paint(st.ink.Primary, star) + text)
 	}
 	add("")
 	add(c.label(st, "Outcome", -1) + outcomeText(st, s.c.Outcome))
-	add(c.label(st, "Channel", -1) + paint(st.Value, channelText(s.c.Channel)))
+	add(c.label(st, "Channel", -1) + paint(st.ink.Value, channelText(s.c.Channel)))
 	switch {
 	case c.focus == FocusRef:
 		add(c.label(st, "Ref", FocusRef) + c.ref.View())
 	case s.refTyped != "":
-		add(c.label(st, "Ref", FocusRef) + paint(st.Value, s.refTyped) + paint(st.OK, " ✓"))
+		add(c.label(st, "Ref", FocusRef) + paint(st.ink.Value, s.refTyped) + paint(st.ink.OK, " ✓"))
 	case s.c.CustomerRef != "":
-		add(c.label(st, "Ref", FocusRef) + paint(st.OK, "ref ✓"))
+		add(c.label(st, "Ref", FocusRef) + paint(st.ink.OK, "ref ✓"))
 	default:
-		add(c.label(st, "Ref", FocusRef) + paint(st.Dim, "—"))
+		add(c.label(st, "Ref", FocusRef) + paint(st.ink.Dim, "—"))
 	}
 	switch {
 	case c.focus == FocusNote:
 		add(c.label(st, "Note", FocusNote) + c.note.View())
 	case k.needNote:
-		add(c.label(st, "Note", FocusNote) + paint(st.Warn, "needed for “other” (tab)"))
+		add(c.label(st, "Note", FocusNote) + paint(st.ink.Warn, "needed for “other” (tab)"))
 	case s.c.Note != "":
-		add(c.label(st, "Note", FocusNote) + paint(st.Value, s.c.Note))
+		add(c.label(st, "Note", FocusNote) + paint(st.ink.Value, s.c.Note))
 	default:
-		add(c.label(st, "Note", FocusNote) + paint(st.Dim, "—"))
+		add(c.label(st, "Note", FocusNote) + paint(st.ink.Dim, "—"))
 	}
 	add("")
-	add(paint(st.Dim, "today: "+plural(today, "contact")+" saved"))
+	add(paint(st.ink.Dim, "today: "+plural(today, "contact")+" saved"))
 	if n := len(c.backlog); n > 0 {
-		add(paint(st.Warn, plural(n, "more unfinished contact")+" after this one"))
+		add(paint(st.ink.Warn, plural(n, "more unfinished contact")+" after this one"))
 	}
 	for len(lines) < c.h {
 		lines = append(lines, spaces(c.w))
@@ -225,25 +225,25 @@ func (c card) view(sh *shared, state durability, today int) []string {
 }
 
 // label renders a field name, marked when the field has focus.
-func (c card) label(st *Styles, name string, f Focus) string {
+func (c *card) label(st *Styles, name string, f Focus) string {
 	if c.focus == f {
-		return paint(st.Focused, "▸"+name) + spaces(cardLabelW-1-len(name))
+		return paint(st.ink.Focused, "▸"+name) + spaces(cardLabelW-1-len(name))
 	}
-	return " " + paint(st.Label, name) + spaces(cardLabelW-1-len(name))
+	return " " + paint(st.ink.Label, name) + spaces(cardLabelW-1-len(name))
 }
 
 func outcomeText(st *Styles, o store.Outcome) string {
 	switch o {
 	case store.OutcomeResolved:
-		return paint(st.OK, "resolved")
+		return paint(st.ink.OK, "resolved")
 	case store.OutcomeUnresolved:
-		return paint(st.Warn, "unresolved")
+		return paint(st.ink.Warn, "unresolved")
 	case store.OutcomeFollowUp:
-		return paint(st.Value, "follow-up")
+		return paint(st.ink.Value, "follow-up")
 	case store.OutcomeEscalated:
-		return paint(st.Warn, "escalated")
+		return paint(st.ink.Warn, "escalated")
 	}
-	return paint(st.Dim, "— (R U F E)")
+	return paint(st.ink.Dim, "— (R U F E)")
 }
 
 func channelText(c store.Channel) string {
@@ -274,7 +274,7 @@ func needsNote(sh *shared, c *store.Contact) bool {
 }
 
 // focusField moves the focus to f, focusing or blurring the text inputs.
-func (c card) focusField(f Focus) (card, tea.Cmd) {
+func (c *card) focusField(f Focus) tea.Cmd {
 	c.ref.Blur()
 	c.note.Blur()
 	c.focus = f
@@ -284,13 +284,13 @@ func (c card) focusField(f Focus) (card, tea.Cmd) {
 	case FocusRef:
 		c.ref.SetValue(c.slot.refTyped)
 		c.ref.CursorEnd()
-		return c, c.ref.Focus()
+		return c.ref.Focus()
 	case FocusNote:
 		c.note.SetValue(c.slot.c.Note)
 		c.note.CursorEnd()
-		return c, c.note.Focus()
+		return c.note.Focus()
 	case FocusReasons:
 		c.tagCur = clampInt(c.tagCur, 0, len(c.slot.c.Reasons)-1)
 	}
-	return c, nil
+	return nil
 }

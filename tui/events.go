@@ -8,7 +8,7 @@ import (
 
 // handleLoaded puts the unfinished contacts found at start-up on the card
 // and replays the keys typed while they were being read.
-func (m Model) handleLoaded(msg loadedMsg) (tea.Model, tea.Cmd) {
+func (m *Model) handleLoaded(msg loadedMsg) (tea.Model, tea.Cmd) {
 	first := !m.loaded
 	m.loaded = true
 	var cmds []tea.Cmd
@@ -36,8 +36,7 @@ func (m Model) handleLoaded(msg loadedMsg) (tea.Model, tea.Cmd) {
 		early := m.early
 		m.early = nil
 		for _, k := range early {
-			next, cmd := m.handleKey(k)
-			m = next.(Model)
+			_, cmd := m.handleKey(k)
 			cmds = append(cmds, cmd)
 		}
 	}
@@ -46,7 +45,7 @@ func (m Model) handleLoaded(msg loadedMsg) (tea.Model, tea.Cmd) {
 
 // known reports whether contact id is on the card already (or set aside,
 // or waiting in the backlog).
-func (m Model) known(id string) bool {
+func (m *Model) known(id string) bool {
 	if m.card.slot.c.ID == id || (m.card.parked != nil && m.card.parked.c.ID == id) {
 		return true
 	}
@@ -59,7 +58,7 @@ func (m Model) known(id string) bool {
 }
 
 // handleWriteDone reconciles the screen with what the store returned.
-func (m Model) handleWriteDone(msg writeDoneMsg) (tea.Model, tea.Cmd) {
+func (m *Model) handleWriteDone(msg writeDoneMsg) (tea.Model, tea.Cmd) {
 	r, cmd, ok := m.w.done(msg)
 	if !ok {
 		return m, nil
@@ -93,7 +92,7 @@ func (m Model) handleWriteDone(msg writeDoneMsg) (tea.Model, tea.Cmd) {
 	return m, tea.Batch(cmds...)
 }
 
-func (m Model) handleRecent(msg recentMsg) (tea.Model, tea.Cmd) {
+func (m *Model) handleRecent(msg recentMsg) (tea.Model, tea.Cmd) {
 	if msg.err != nil {
 		m.sh.log.Error("read today's contacts", "err", msg.err)
 		m.recent.err = msg.err
@@ -105,7 +104,7 @@ func (m Model) handleRecent(msg recentMsg) (tea.Model, tea.Cmd) {
 
 // handleTick moves the clock and, when the screen has been idle for a
 // while after writes, checkpoints the WAL in the background.
-func (m Model) handleTick() (tea.Model, tea.Cmd) {
+func (m *Model) handleTick() (tea.Model, tea.Cmd) {
 	m.clock = m.sh.now()
 	cmds := []tea.Cmd{m.tick()}
 	if cp, ok := m.sh.store.(Checkpointer); ok && m.dirtyCkpt && !m.checkpointing &&
@@ -117,7 +116,7 @@ func (m Model) handleTick() (tea.Model, tea.Cmd) {
 	return m, tea.Batch(cmds...)
 }
 
-func (m Model) handleCheckpoint(msg checkpointDoneMsg) (tea.Model, tea.Cmd) {
+func (m *Model) handleCheckpoint(msg checkpointDoneMsg) (tea.Model, tea.Cmd) {
 	m.checkpointing = false
 	if msg.err != nil {
 		m.dirtyCkpt = true
@@ -126,7 +125,7 @@ func (m Model) handleCheckpoint(msg checkpointDoneMsg) (tea.Model, tea.Cmd) {
 	return m, nil
 }
 
-func (m Model) handleSync(msg syncMsg) (tea.Model, tea.Cmd) {
+func (m *Model) handleSync(msg syncMsg) (tea.Model, tea.Cmd) {
 	m.sync = syncSlot{state: msg.state, err: msg.err, has: true}
 	if msg.err != nil {
 		m.sh.log.Warn("sync status", "err", msg.err)

@@ -19,7 +19,7 @@ func (k keyText) String() string { return string(k) }
 
 // handleKey routes a key press: quit first, then a pending question, then
 // the active screen and, on the capture screen, the focused part.
-func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+func (m *Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	ks := keyText(msg.String())
 	km := &m.sh.keys
 	m.clock = m.sh.now()
@@ -52,13 +52,13 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	return m, nil
 }
 
-func (m Model) handleConfirmKey(ks keyText) (tea.Model, tea.Cmd) {
+func (m *Model) handleConfirmKey(ks keyText) (tea.Model, tea.Cmd) {
 	km := &m.sh.keys
 	switch {
 	case key.Matches(ks, km.Confirm.Yes):
 		c := m.confirm
 		m.confirm = nil
-		return m, c.yes(&m)
+		return m, c.yes(m)
 	case key.Matches(ks, km.Confirm.No):
 		m.confirm = nil
 		m.say(noticeInfo, "Kept.")
@@ -66,7 +66,7 @@ func (m Model) handleConfirmKey(ks keyText) (tea.Model, tea.Cmd) {
 	return m, nil
 }
 
-func (m Model) handleCaptureKey(msg tea.KeyPressMsg, ks keyText) (tea.Model, tea.Cmd) {
+func (m *Model) handleCaptureKey(msg tea.KeyPressMsg, ks keyText) (tea.Model, tea.Cmd) {
 	km := &m.sh.keys
 	switch m.card.focus {
 	case FocusSearch:
@@ -77,7 +77,7 @@ func (m Model) handleCaptureKey(msg tea.KeyPressMsg, ks keyText) (tea.Model, tea
 		if cmd, ok := m.handleTagKey(ks); ok {
 			return m, cmd
 		}
-		m.card, _ = m.card.focusField(FocusMenu)
+		_ = m.card.focusField(FocusMenu)
 	}
 	var cmd tea.Cmd
 	switch {
@@ -109,8 +109,8 @@ func (m Model) handleCaptureKey(msg tea.KeyPressMsg, ks keyText) (tea.Model, tea
 		cmd = m.newContact()
 	case key.Matches(ks, km.Menu.Search):
 		m.touch()
-		m.search, cmd = m.search.open()
-		m.card, _ = m.card.focusField(FocusSearch)
+		cmd = m.search.open()
+		_ = m.card.focusField(FocusSearch)
 	default:
 		cmd = m.handleMenuKey(ks)
 	}
@@ -189,38 +189,38 @@ func (m *Model) back1() tea.Cmd {
 	return nil
 }
 
-func (m Model) handleSearchKey(msg tea.KeyPressMsg, ks keyText) (tea.Model, tea.Cmd) {
+func (m *Model) handleSearchKey(msg tea.KeyPressMsg, ks keyText) (tea.Model, tea.Cmd) {
 	km := &m.sh.keys
 	switch {
 	case key.Matches(ks, km.Search.Close):
-		m.search = m.search.close()
-		m.card, _ = m.card.focusField(FocusMenu)
+		m.search.close()
+		_ = m.card.focusField(FocusMenu)
 	case key.Matches(ks, km.Search.Pick):
 		r := m.search.picked()
 		if r == nil {
 			return m, nil
 		}
-		m.search = m.search.close()
-		m.card, _ = m.card.focusField(FocusMenu)
+		m.search.close()
+		_ = m.card.focusField(FocusMenu)
 		return m, m.pick(r)
 	case key.Matches(ks, km.Search.Up):
-		m.search = m.search.move(-1)
+		m.search.move(-1)
 	case key.Matches(ks, km.Search.Down):
-		m.search = m.search.move(+1)
+		m.search.move(+1)
 	default:
 		var cmd tea.Cmd
-		m.search, cmd = m.search.update(msg, m.sh)
+		cmd = m.search.update(msg, m.sh)
 		return m, cmd
 	}
 	return m, nil
 }
 
-func (m Model) handleFieldKey(msg tea.KeyPressMsg, ks keyText) (tea.Model, tea.Cmd) {
+func (m *Model) handleFieldKey(msg tea.KeyPressMsg, ks keyText) (tea.Model, tea.Cmd) {
 	km := &m.sh.keys
 	switch {
 	case key.Matches(ks, km.Field.Done), key.Matches(ks, km.Field.Leave):
 		cmd := m.commitField()
-		m.card, _ = m.card.focusField(FocusMenu)
+		_ = m.card.focusField(FocusMenu)
 		return m, cmd
 	case key.Matches(ks, km.Field.Next):
 		return m, m.nextField(+1)
@@ -228,7 +228,7 @@ func (m Model) handleFieldKey(msg tea.KeyPressMsg, ks keyText) (tea.Model, tea.C
 		return m, m.nextField(-1)
 	case key.Matches(ks, km.Contact.Undo):
 		cmd := m.commitField()
-		m.card, _ = m.card.focusField(FocusMenu)
+		_ = m.card.focusField(FocusMenu)
 		return m, tea.Batch(cmd, m.undo())
 	}
 	return m, m.typeInField(msg)
@@ -260,7 +260,7 @@ func (m *Model) typeInField(msg tea.Msg) tea.Cmd {
 	return tea.Batch(cmd, m.sh.after(fieldIdle, fieldIdleMsg{gen: m.card.fieldGen}))
 }
 
-func (m Model) handlePaste(msg tea.PasteMsg) (tea.Model, tea.Cmd) {
+func (m *Model) handlePaste(msg tea.PasteMsg) (tea.Model, tea.Cmd) {
 	if !m.loaded || m.screen != ScreenCapture {
 		return m, nil
 	}
@@ -269,13 +269,13 @@ func (m Model) handlePaste(msg tea.PasteMsg) (tea.Model, tea.Cmd) {
 		return m, m.typeInField(msg)
 	case FocusSearch:
 		var cmd tea.Cmd
-		m.search, cmd = m.search.update(msg, m.sh)
+		cmd = m.search.update(msg, m.sh)
 		return m, cmd
 	}
 	return m, nil
 }
 
-func (m Model) handleFieldIdle(msg fieldIdleMsg) (tea.Model, tea.Cmd) {
+func (m *Model) handleFieldIdle(msg fieldIdleMsg) (tea.Model, tea.Cmd) {
 	if msg.gen != m.card.fieldGen {
 		return m, nil
 	}
@@ -307,14 +307,14 @@ func (m *Model) handleTagKey(ks keyText) (tea.Cmd, bool) {
 			cmd := m.change(op{kind: opRemoveReason, reason: id}, true)
 			m.say(noticeInfo, "Removed "+m.sh.idx.label(id, m.sh.locale)+" (ctrl+z undoes).")
 			if len(s.c.Reasons) == 0 {
-				m.card, _ = m.card.focusField(FocusMenu)
+				_ = m.card.focusField(FocusMenu)
 			} else {
 				m.card.tagCur = clampInt(m.card.tagCur, 0, len(s.c.Reasons)-1)
 			}
 			return cmd, true
 		}
 	case key.Matches(ks, km.Field.Leave):
-		m.card, _ = m.card.focusField(FocusMenu)
+		_ = m.card.focusField(FocusMenu)
 	case key.Matches(ks, km.Field.Next):
 		return m.nextField(+1), true
 	case key.Matches(ks, km.Field.Prev):
@@ -325,7 +325,7 @@ func (m *Model) handleTagKey(ks keyText) (tea.Cmd, bool) {
 	return nil, true
 }
 
-func (m Model) handleRecentKey(ks keyText) (tea.Model, tea.Cmd) {
+func (m *Model) handleRecentKey(ks keyText) (tea.Model, tea.Cmd) {
 	km := &m.sh.keys
 	switch {
 	case key.Matches(ks, km.Recent.Close):
@@ -423,7 +423,7 @@ func (m *Model) pick(r *taxonomy.Reason) tea.Cmd {
 	cmd := m.change(op{kind: opAddReason, reason: r.ID}, true)
 	if r.CatchAll && needsNote(m.sh, &s.c) {
 		var fc tea.Cmd
-		m.card, fc = m.card.focusField(FocusNote)
+		fc = m.card.focusField(FocusNote)
 		m.say(noticeWarn, "“"+r.Label(l)+"” needs a short note: type it, then enter.")
 		return tea.Batch(cmd, fc)
 	}
@@ -466,7 +466,7 @@ func (m *Model) nextField(dir int) tea.Cmd {
 		}
 	}
 	var fc tea.Cmd
-	m.card, fc = m.card.focusField(fieldOrder[i])
+	fc = m.card.focusField(fieldOrder[i])
 	if fieldOrder[i] == FocusReasons {
 		m.card.tagCur = 0
 	}
@@ -508,7 +508,7 @@ func (m *Model) commitField() tea.Cmd {
 func (m *Model) save() tea.Cmd {
 	cmd := m.commitField()
 	if m.card.focus != FocusMenu {
-		m.card, _ = m.card.focusField(FocusMenu)
+		_ = m.card.focusField(FocusMenu)
 	}
 	s := &m.card.slot
 	l := m.sh.locale
@@ -531,7 +531,7 @@ func (m *Model) save() tea.Cmd {
 			}
 		}
 		var fc tea.Cmd
-		m.card, fc = m.card.focusField(FocusNote)
+		fc = m.card.focusField(FocusNote)
 		return tea.Batch(cmd, fc)
 	}
 	t := m.w.get(s.track)
@@ -583,7 +583,7 @@ func (m *Model) nextSlot() {
 		m.card.slot = freshSlot()
 	}
 	m.menu = m.menu.top()
-	m.card, _ = m.card.focusField(FocusMenu)
+	_ = m.card.focusField(FocusMenu)
 	m.card.tagCur = 0
 }
 
@@ -685,7 +685,7 @@ func (m *Model) openRecent() tea.Cmd {
 		return nil
 	}
 	cmd := m.commitField()
-	m.card, _ = m.card.focusField(FocusMenu)
+	_ = m.card.focusField(FocusMenu)
 	m.screen = ScreenRecent
 	m.recent.cur, m.recent.off = 0, 0 // the newest first: usually the one to fix
 	return tea.Batch(cmd, loadRecent(m.sh.ctx, m.sh.store, m.sh.agent, m.today()))
@@ -700,7 +700,7 @@ func (m *Model) edit(c store.Contact) tea.Cmd {
 	m.card.slot = slot{track: t.key, c: c, started: c.StartedAt, editing: true}
 	m.screen = ScreenCapture
 	m.menu = m.menu.top()
-	m.card, _ = m.card.focusField(FocusMenu)
+	_ = m.card.focusField(FocusMenu)
 	m.say(noticeInfo, "Editing "+m.describe(&c)+": changes are stored as you make them; enter or esc ends the edit.")
 	return nil
 }
@@ -723,7 +723,7 @@ func (m *Model) askDelete(c store.Contact) {
 
 // quit leaves, keeping any unfinished contact: it writes the field being
 // typed in and waits for queued writes (a second ctrl+c quits at once).
-func (m Model) quit() (tea.Model, tea.Cmd) {
+func (m *Model) quit() (tea.Model, tea.Cmd) {
 	if m.quitting {
 		return m, tea.Quit
 	}

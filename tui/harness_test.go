@@ -51,7 +51,7 @@ type timer struct {
 // recorded so the test fires them when it wants (no sleeping).
 type harness struct {
 	t      *testing.T
-	m      Model
+	m      *Model
 	now    time.Time
 	timers []timer
 	quit   bool
@@ -90,7 +90,7 @@ func (h *harness) after(d time.Duration, msg tea.Msg) tea.Cmd {
 func (h *harness) send(msg tea.Msg) {
 	h.t.Helper()
 	next, cmd := h.m.Update(msg)
-	h.m = next.(Model)
+	h.m = next.(*Model)
 	h.run(cmd)
 }
 
@@ -111,7 +111,7 @@ func (h *harness) run(cmd tea.Cmd) {
 			h.quit = true
 		default:
 			next, cmd := h.m.Update(msg)
-			h.m = next.(Model)
+			h.m = next.(*Model)
 			queue = append(queue, cmd)
 		}
 	}

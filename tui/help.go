@@ -18,13 +18,13 @@ func helpScreen(sh *shared, w, h int) []string {
 	var columns [][]string
 	var cur []string
 	for _, g := range groups {
-		block := []string{fit(paint(st.PaneTitle, g.title), colW)}
+		block := []string{fit(paint(st.ink.PaneTitle, g.title), colW)}
 		for _, b := range g.bindings {
 			hp := b.Help()
 			if !b.Enabled() || hp.Key == "" {
 				continue
 			}
-			block = append(block, fit(" "+paint(st.Key, fit(hp.Key, keyW))+paint(st.KeyDesc, hp.Desc), colW))
+			block = append(block, fit(" "+paint(st.ink.Key, fit(hp.Key, keyW))+paint(st.ink.KeyDesc, hp.Desc), colW))
 		}
 		if len(cur) > 0 && len(cur)+len(block) > h-1 {
 			columns = append(columns, cur)
@@ -33,7 +33,7 @@ func helpScreen(sh *shared, w, h int) []string {
 		cur = append(cur, block...)
 	}
 	columns = append(columns, cur)
-	lines := []string{spread(paint(st.PaneTitle, "KEYS"), paint(st.Dim, "? or esc closes"), w)}
+	lines := []string{spread(paint(st.ink.PaneTitle, "KEYS"), paint(st.ink.Dim, "? or esc closes"), w)}
 	for row := 0; len(lines) < h; row++ {
 		var b strings.Builder
 		any := false
@@ -111,28 +111,28 @@ func (k KeyMap) footerBindings(s footerState) []key.Binding {
 	return []key.Binding{k.Global.Quit}
 }
 
-type footerKey struct {
-	state  footerState
-	w, gen int
-}
-
+// footerCache holds the footer of every state met so far at the current
+// size and styles; the footer changes with nearly every key, and the help
+// bubble's rendering is slow.
 type footerCache struct {
-	key   footerKey
-	line  string
-	valid bool
-	help  help.Model
+	gen, w int
+	lines  map[footerState]string
+	help   help.Model
 }
 
-// footer renders the footer for state s, memoised.
+// render renders the footer for state s, memoised.
 func (fc *footerCache) render(sh *shared, s footerState, w int) string {
-	k := footerKey{state: s, w: w, gen: sh.gen}
-	if fc.valid && fc.key == k {
-		return fc.line
+	if fc.lines == nil || fc.gen != sh.gen || fc.w != w {
+		fc.lines = map[footerState]string{}
+		fc.gen, fc.w = sh.gen, w
+		fc.help.Styles = sh.styles.Help
+		fc.help.ShortSeparator = " · "
+		fc.help.SetWidth(w - 1)
 	}
-	fc.help.Styles = sh.styles.Help
-	fc.help.ShortSeparator = " · "
-	fc.help.SetWidth(w - 1)
-	fc.line = fit(" "+fc.help.ShortHelpView(sh.keys.footerBindings(s)), w)
-	fc.key, fc.valid = k, true
-	return fc.line
+	if l, ok := fc.lines[s]; ok {
+		return l
+	}
+	l := fit(" "+fc.help.ShortHelpView(sh.keys.footerBindings(s)), w)
+	fc.lines[s] = l
+	return l
 }

@@ -175,7 +175,7 @@ func (m menu) view(sh *shared, tagged []string) []string {
 	lines := c.lines[:0]
 	ix, st, l := sh.idx, sh.styles, sh.locale
 	if m.level < 0 {
-		lines = append(lines, fit(paint(st.PaneTitle, "CATEGORIES"), m.w))
+		lines = append(lines, fit(paint(st.ink.PaneTitle, "CATEGORIES"), m.w))
 		for i := m.off; i < len(ix.cats) && len(lines) < m.h; i++ {
 			has := false
 			for _, id := range tagged {
@@ -195,10 +195,10 @@ func (m menu) view(sh *shared, tagged []string) []string {
 	} else {
 		cat := ix.cats[m.level]
 		list := ix.offered[m.level]
-		title := paint(st.PaneTitle, cat.Hotkey+"  "+strings.ToUpper(cat.Label(l)))
-		right := paint(st.Dim, "esc back")
+		title := paint(st.ink.PaneTitle, cat.Hotkey+"  "+strings.ToUpper(cat.Label(l)))
+		right := paint(st.ink.Dim, "esc back")
 		if len(list) > m.rows() {
-			right = paint(st.Dim, itoa(m.rcur+1)+"/"+itoa(len(list))+" · esc back")
+			right = paint(st.ink.Dim, itoa(m.rcur+1)+"/"+itoa(len(list))+" · esc back")
 		}
 		lines = append(lines, spread(title, right, m.w))
 		for i := m.off; i < len(list) && len(lines) < m.h; i++ {
@@ -245,18 +245,18 @@ func menuRow(st *Styles, hk, label, extra string, sel, tagged bool, w int) strin
 		if extra != "" {
 			text += "  " + extra
 		}
-		return paint(st.Selected, fit(text, w-2)) + paintIf(tagged, st.Tagged, mark)
+		return paint(st.ink.Selected, fit(text, w-2)) + paintIf(tagged, st.ink.Tagged, mark)
 	}
-	text := " " + paint(st.Hotkey, hk) + "  " + paint(st.Item, label)
+	text := " " + paint(st.ink.Hotkey, hk) + "  " + paint(st.ink.Item, label)
 	if extra != "" {
-		text += "  " + paint(st.Dim, extra)
+		text += "  " + paint(st.ink.Dim, extra)
 	}
-	return fit(text, w-2) + paintIf(tagged, st.Tagged, mark)
+	return fit(text, w-2) + paintIf(tagged, st.ink.Tagged, mark)
 }
 
-func paintIf(ok bool, st interface{ Render(...string) string }, s string) string {
+func paintIf(ok bool, k ink, s string) string {
 	if ok {
-		return st.Render(s)
+		return paint(k, s)
 	}
 	return s
 }

@@ -83,17 +83,17 @@ func (r recentList) view(sh *shared) []string {
 	if len(r.items) >= recentLimit {
 		title = "TODAY · latest " + itoa(recentLimit) + " contacts"
 	}
-	lines = append(lines, spread(paint(st.PaneTitle, title), paint(st.Dim, "enter edit · D delete · esc back"), r.w))
+	lines = append(lines, spread(paint(st.ink.PaneTitle, title), paint(st.ink.Dim, "enter edit · D delete · esc back"), r.w))
 	const timeW, durW, outW, chW = 7, 8, 11, 6
 	reasonW := max(10, r.w-timeW-durW-outW-chW-2)
-	lines = append(lines, paint(st.Label, fit(" time", timeW)+fit("handle", durW)+fit("reasons", reasonW)+fit("outcome", outW)+fit("chan", chW)))
+	lines = append(lines, paint(st.ink.Label, fit(" time", timeW)+fit("handle", durW)+fit("reasons", reasonW)+fit("outcome", outW)+fit("chan", chW)))
 	switch {
 	case r.err != nil:
-		lines = append(lines, fit(paint(st.Error, " ⚠ could not read today's contacts: "+r.err.Error()), r.w))
+		lines = append(lines, fit(paint(st.ink.Error, " ⚠ could not read today's contacts: "+r.err.Error()), r.w))
 	case !r.loaded:
-		lines = append(lines, paint(st.Dim, " reading…"))
+		lines = append(lines, paint(st.ink.Dim, " reading…"))
 	case len(r.items) == 0:
-		lines = append(lines, paint(st.Dim, " nothing saved today yet"))
+		lines = append(lines, paint(st.ink.Dim, " nothing saved today yet"))
 	}
 	for i := r.off; i < len(r.items) && len(lines) < r.h; i++ {
 		c := r.items[i]
@@ -110,7 +110,7 @@ func (r recentList) view(sh *shared) []string {
 		row := fit(" "+c.StartedAt.In(sh.loc).Format("15:04"), timeW) + fit(duration(c.Duration()), durW) +
 			fit(reasons, reasonW) + fit(outcomeWord(c.Outcome), outW) + fit(string(c.Channel), chW)
 		if i == r.cur {
-			lines = append(lines, paint(st.Selected, fit("▸"+row[1:], r.w)))
+			lines = append(lines, paint(st.ink.Selected, fit("▸"+row[1:], r.w)))
 		} else {
 			lines = append(lines, fit(row, r.w))
 		}

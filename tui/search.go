@@ -28,24 +28,23 @@ func newSearch(st *Styles) search {
 }
 
 // open clears the field and focuses it.
-func (s search) open() (search, tea.Cmd) {
+func (s *search) open() tea.Cmd {
 	s.input.Reset()
 	s.results, s.cur = nil, 0
-	return s, s.input.Focus()
+	return s.input.Focus()
 }
 
 // close blurs the field.
-func (s search) close() search {
+func (s *search) close() {
 	s.input.Blur()
-	return s
 }
 
 // limit is how many results fit the pane: title, field, then rows.
-func (s search) limit() int { return max(1, s.h-2) }
+func (s *search) limit() int { return max(1, s.h-2) }
 
 // update passes a key or paste to the field and searches again when the
 // text changed.
-func (s search) update(msg tea.Msg, sh *shared) (search, tea.Cmd) {
+func (s *search) update(msg tea.Msg, sh *shared) tea.Cmd {
 	before := s.input.Value()
 	var cmd tea.Cmd
 	s.input, cmd = s.input.Update(msg)
@@ -55,16 +54,15 @@ func (s search) update(msg tea.Msg, sh *shared) (search, tea.Cmd) {
 			s.results = sh.tax.Search(q, sh.locale, s.limit())
 		}
 	}
-	return s, cmd
+	return cmd
 }
 
-func (s search) move(d int) search {
+func (s *search) move(d int) {
 	s.cur = clampInt(s.cur+d, 0, len(s.results)-1)
-	return s
 }
 
 // picked returns the highlighted result's reason, or nil.
-func (s search) picked() *taxonomy.Reason {
+func (s *search) picked() *taxonomy.Reason {
 	if len(s.results) == 0 {
 		return nil
 	}
@@ -72,13 +70,13 @@ func (s search) picked() *taxonomy.Reason {
 }
 
 // view returns the search pane as s.h lines of s.w columns.
-func (s search) view(sh *shared, tagged []string) []string {
+func (s *search) view(sh *shared, tagged []string) []string {
 	st := sh.styles
 	lines := make([]string, 0, s.h)
-	lines = append(lines, spread(paint(st.PaneTitle, "SEARCH"), paint(st.Dim, "enter pick · esc close"), s.w))
+	lines = append(lines, spread(paint(st.ink.PaneTitle, "SEARCH"), paint(st.ink.Dim, "enter pick · esc close"), s.w))
 	lines = append(lines, fit(s.input.View(), s.w))
 	if strings.TrimSpace(s.input.Value()) != "" && len(s.results) == 0 {
-		lines = append(lines, fit(paint(st.Dim, "  no reason matches"), s.w))
+		lines = append(lines, fit(paint(st.ink.Dim, "  no reason matches"), s.w))
 	}
 	for i, m := range s.results {
 		if len(lines) >= s.h {
@@ -94,7 +92,7 @@ func (s search) view(sh *shared, tagged []string) []string {
 
 // row renders one result: the hotkey path, the label with the matched
 // characters underlined, and the category.
-func (s search) row(sh *shared, m taxonomy.Match, sel, tagged bool) string {
+func (s *search) row(sh *shared, m taxonomy.Match, sel, tagged bool) string {
 	st, l := sh.styles, sh.locale
 	r := m.Reason
 	path := "  "
@@ -104,9 +102,9 @@ func (s search) row(sh *shared, m taxonomy.Match, sel, tagged bool) string {
 	label := r.Label(l)
 	shown := label
 	if m.Text == label {
-		shown = highlight(label, m.Positions, st.Match, st.Item)
+		shown = highlight(label, m.Positions, st.ink.Match, st.ink.Item)
 	} else {
-		shown = paint(st.Item, label) + paint(st.Dim, " ← ") + highlight(m.Text, m.Positions, st.Match, st.Dim)
+		shown = paint(st.ink.Item, label) + paint(st.ink.Dim, " ← ") + highlight(m.Text, m.Positions, st.ink.Match, st.ink.Dim)
 	}
 	cat := ""
 	if ci, ok := sh.idx.catOf[r.ID]; ok {
@@ -114,23 +112,23 @@ func (s search) row(sh *shared, m taxonomy.Match, sel, tagged bool) string {
 	}
 	mark := "  "
 	if tagged {
-		mark = paint(st.Tagged, "✓ ")
+		mark = paint(st.ink.Tagged, "✓ ")
 	}
 	marker := " "
 	if sel {
-		marker = paint(st.Selected, "▸")
+		marker = paint(st.ink.Selected, "▸")
 	}
-	left := marker + paint(st.Hotkey, path) + " " + shown
+	left := marker + paint(st.ink.Hotkey, path) + " " + shown
 	if cat != "" {
-		left += paint(st.Dim, " · "+cat)
+		left += paint(st.ink.Dim, " · "+cat)
 	}
 	return fit(left, s.w-2) + mark
 }
 
 // highlight paints the runes of s at positions in hi and the rest in base.
-func highlight(s string, positions []int, hi, base interface{ Render(...string) string }) string {
+func highlight(s string, positions []int, hi, base ink) string {
 	if len(positions) == 0 {
-		return base.Render(s)
+		return paint(base, s)
 	}
 	var b strings.Builder
 	at := map[int]bool{}
@@ -146,9 +144,9 @@ func highlight(s string, positions []int, hi, base interface{ Render(...string) 
 		}
 		chunk := string(runes[start:end])
 		if at[start] {
-			b.WriteString(hi.Render(chunk))
+			b.WriteString(paint(hi, chunk))
 		} else {
-			b.WriteString(base.Render(chunk))
+			b.WriteString(paint(base, chunk))
 		}
 		start = end
 	}

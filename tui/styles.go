@@ -1,6 +1,8 @@
 package tui
 
 import (
+	"strings"
+
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/textinput"
 	"charm.land/lipgloss/v2"
@@ -37,6 +39,30 @@ type Styles struct {
 	KeyDesc   lipgloss.Style // what it does
 	Help      help.Styles
 	Input     textinput.Styles
+
+	// ink holds each style above as its SGR prefix and suffix, so drawing
+	// a styled word is a string concatenation instead of a lipgloss render.
+	ink inks
+}
+
+// ink is a style reduced to what it prints before and after a text.
+type ink struct{ pre, post string }
+
+// inkOf reduces an inline style (colours and attributes, no size or
+// padding) to an ink.
+func inkOf(st lipgloss.Style) ink {
+	const probe = "\uE000"
+	r := st.Render(probe)
+	i := strings.Index(r, probe)
+	if i < 0 {
+		return ink{}
+	}
+	return ink{pre: r[:i], post: r[i+len(probe):]}
+}
+
+type inks struct {
+	App, Header, Clock, Rule, PaneTitle, Dim, Hotkey, Item, Selected, Tagged, Primary, Match,
+	Label, Focused, Value, OK, Warn, Error, Key, KeyDesc ink
 }
 
 // NewStyles returns the styles for a dark or a light terminal background.
@@ -93,5 +119,12 @@ func NewStyles(isDark bool) *Styles {
 	s.Input.Blurred.Placeholder = s.Dim
 	s.Input.Cursor.Blink = false
 	s.Input.Cursor.Color = accent
+	s.ink = inks{
+		App: inkOf(s.App), Header: inkOf(s.Header), Clock: inkOf(s.Clock), Rule: inkOf(s.Rule),
+		PaneTitle: inkOf(s.PaneTitle), Dim: inkOf(s.Dim), Hotkey: inkOf(s.Hotkey), Item: inkOf(s.Item),
+		Selected: inkOf(s.Selected), Tagged: inkOf(s.Tagged), Primary: inkOf(s.Primary), Match: inkOf(s.Match),
+		Label: inkOf(s.Label), Focused: inkOf(s.Focused), Value: inkOf(s.Value), OK: inkOf(s.OK),
+		Warn: inkOf(s.Warn), Error: inkOf(s.Error), Key: inkOf(s.Key), KeyDesc: inkOf(s.KeyDesc),
+	}
 	return s
 }

@@ -4,7 +4,6 @@ import (
 	"strconv"
 	"strings"
 
-	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 )
 
@@ -59,12 +58,12 @@ func spread(left, right string, w int) string {
 	return fit(left, w-rw) + right
 }
 
-// paint renders s in style st (only at cache misses: styles are slow).
-func paint(st lipgloss.Style, s string) string {
-	if s == "" {
-		return ""
+// paint draws s in ink k.
+func paint(k ink, s string) string {
+	if s == "" || k.pre == "" {
+		return s
 	}
-	return st.Render(s)
+	return k.pre + s + k.post
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }

@@ -39,7 +39,7 @@ func newRenderCache() *renderCache { return &renderCache{rulesAt: -1} }
 
 // render draws the frame: header, rule, body, description, rule, status and
 // footer, exactly h lines of w columns.
-func (m Model) render() string {
+func (m *Model) render() string {
 	sh, c := m.sh, m.cache
 	if sh.w == 0 || sh.h == 0 {
 		return ""
@@ -48,8 +48,8 @@ func (m Model) render() string {
 		return m.renderTooSmall()
 	}
 	if c.rulesAt != sh.gen {
-		c.hrule = paint(sh.styles.Rule, strings.Repeat("─", sh.w))
-		c.vrule = " " + paint(sh.styles.Rule, "│") + " "
+		c.hrule = paint(sh.styles.ink.Rule, strings.Repeat("─", sh.w))
+		c.vrule = " " + paint(sh.styles.ink.Rule, "│") + " "
 		c.rulesAt = sh.gen
 	}
 	var b strings.Builder
@@ -85,7 +85,7 @@ func (m Model) render() string {
 			b.WriteByte('\n')
 		}
 	default:
-		b.WriteString(fit(paint(sh.styles.Error, "⚠ impossible screen "+m.screen.String()+": press esc"), sh.w))
+		b.WriteString(fit(paint(sh.styles.ink.Error, "⚠ impossible screen "+m.screen.String()+": press esc"), sh.w))
 		b.WriteByte('\n')
 		for range bodyH - 1 {
 			b.WriteByte('\n')
@@ -105,7 +105,7 @@ func (m Model) render() string {
 }
 
 // durability says whether the card's contact is on disk.
-func (m Model) durability() durability {
+func (m *Model) durability() durability {
 	t := m.w.get(m.card.slot.track)
 	switch {
 	case t == nil:
@@ -129,22 +129,22 @@ type headerKey struct {
 
 // headerLine shows who is working, the contact's timer and channel, the
 // sync slot and the clock.
-func (m Model) headerLine() string {
+func (m *Model) headerLine() string {
 	sh := m.sh
 	s := &m.card.slot
 	k := headerKey{sec: m.clock.Unix(), started: s.started, channel: s.c.Channel, syncVer: m.sync.ver(),
 		w: sh.w, gen: sh.gen, syncOff: m.syncFn == nil, ready: s.started.IsZero()}
 	return m.cache.header.get(k, func() string {
 		st := sh.styles
-		left := paint(st.App, "whycall") + paint(st.Dim, " · ") + paint(st.Header, sh.agent)
+		left := paint(st.ink.App, "whycall") + paint(st.ink.Dim, " · ") + paint(st.ink.Header, sh.agent)
 		if sh.team != "" {
-			left += paint(st.Dim, " · ") + paint(st.Header, sh.team)
+			left += paint(st.ink.Dim, " · ") + paint(st.ink.Header, sh.team)
 		}
-		timer := paint(st.Dim, "○ ready for the next call")
+		timer := paint(st.ink.Dim, "○ ready for the next call")
 		if !s.started.IsZero() {
-			timer = paint(st.Clock, "● "+duration(m.clock.Sub(s.started))) + " " + paint(st.Header, channelText(s.c.Channel))
+			timer = paint(st.ink.Clock, "● "+duration(m.clock.Sub(s.started))) + " " + paint(st.ink.Header, channelText(s.c.Channel))
 		}
-		right := m.syncText() + paint(st.Dim, " │ ") + paint(st.Clock, m.clock.In(sh.loc).Format("15:04"))
+		right := m.syncText() + paint(st.ink.Dim, " │ ") + paint(st.ink.Clock, m.clock.In(sh.loc).Format("15:04"))
 		return spread(" "+left+"   "+timer, right+" ", sh.w)
 	})
 }
@@ -161,24 +161,24 @@ func (s syncSlot) ver() int {
 	return h
 }
 
-func (m Model) syncText() string {
+func (m *Model) syncText() string {
 	st := m.sh.styles
 	s := m.sync
 	switch {
 	case m.syncFn == nil:
-		return paint(st.Dim, "sync off")
+		return paint(st.ink.Dim, "sync off")
 	case !s.has:
-		return paint(st.Dim, "sync …")
+		return paint(st.ink.Dim, "sync …")
 	case s.err != nil:
-		return paint(st.Error, "⚠ sync unknown")
+		return paint(st.ink.Error, "⚠ sync unknown")
 	case s.state.LastErr != "":
-		return paint(st.Error, "⚠ sync failing · "+itoa(s.state.Pending)+" pending")
+		return paint(st.ink.Error, "⚠ sync failing · "+itoa(s.state.Pending)+" pending")
 	case s.state.Pending > 0:
-		return paint(st.Warn, "sync · "+itoa(s.state.Pending)+" pending")
+		return paint(st.ink.Warn, "sync · "+itoa(s.state.Pending)+" pending")
 	case s.state.LastSync.IsZero():
-		return paint(st.Dim, "sync · nothing yet")
+		return paint(st.ink.Dim, "sync · nothing yet")
 	}
-	return paint(st.OK, "✓ synced "+s.state.LastSync.In(m.sh.loc).Format("15:04"))
+	return paint(st.ink.OK, "✓ synced "+s.state.LastSync.In(m.sh.loc).Format("15:04"))
 }
 
 type descKey struct {
@@ -193,7 +193,7 @@ type descKey struct {
 
 // descLine explains what is highlighted: a reason's description, what a
 // field is for, or the highlighted contact of today's list.
-func (m Model) descLine() string {
+func (m *Model) descLine() string {
 	sh := m.sh
 	k := descKey{screen: m.screen, focus: m.card.focus, level: m.menu.level, cur: m.menu.cur, rcur: m.menu.rcur,
 		rec: m.recent.cur, w: sh.w, gen: sh.gen, ver: m.card.slot.ver, recentLen: len(m.recent.items)}
@@ -238,7 +238,7 @@ func (m Model) descLine() string {
 				text = ix.cats[m.menu.cur].Hotkey + ": " + strings.Join(names, " · ")
 			}
 		}
-		return fit(" "+paint(st.Dim, text), sh.w)
+		return fit(" "+paint(st.ink.Dim, text), sh.w)
 	})
 }
 
@@ -250,7 +250,7 @@ type statusKey struct {
 
 // statusLine shows, in order of importance: a question awaiting y/n, a
 // write that is failing, quitting with writes pending, the last notice.
-func (m Model) statusLine() string {
+func (m *Model) statusLine() string {
 	sh := m.sh
 	f := m.w.failing()
 	k := statusKey{ver: m.notice.ver, w: sh.w, gen: sh.gen, quitting: m.quitting, confirm: m.confirm}
@@ -264,33 +264,33 @@ func (m Model) statusLine() string {
 		st := sh.styles
 		switch {
 		case m.confirm != nil:
-			return fit(" "+paint(st.Warn, m.confirm.prompt+"  y yes · n no"), sh.w)
+			return fit(" "+paint(st.ink.Warn, m.confirm.prompt+"  y yes · n no"), sh.w)
 		case f != nil:
 			what := "change"
 			if len(f.queue) > 0 {
 				what = f.queue[0].kind.String()
 			}
 			text := "⚠ NOT SAVED (" + what + ") · retrying, attempt " + itoa(f.failures+1) + " · " + f.err.Error()
-			return fit(" "+paint(st.Error, text), sh.w)
+			return fit(" "+paint(st.ink.Error, text), sh.w)
 		case m.quitting:
-			return fit(" "+paint(st.Warn, "Storing "+plural(m.w.pending(), "change")+" before quitting… ctrl+c again quits now."), sh.w)
+			return fit(" "+paint(st.ink.Warn, "Storing "+plural(m.w.pending(), "change")+" before quitting… ctrl+c again quits now."), sh.w)
 		}
 		n := m.notice
-		style := st.Dim
+		style := st.ink.Dim
 		switch n.level {
 		case noticeOK:
-			style = st.OK
+			style = st.ink.OK
 		case noticeWarn:
-			style = st.Warn
+			style = st.ink.Warn
 		case noticeError:
-			style = st.Error
+			style = st.ink.Error
 		}
 		return fit(" "+paint(style, n.text), sh.w)
 	})
 }
 
 // footerState picks which keys the footer offers.
-func (m Model) footerState() footerState {
+func (m *Model) footerState() footerState {
 	switch {
 	case m.confirm != nil:
 		return footConfirm
@@ -317,7 +317,7 @@ func (m Model) footerState() footerState {
 }
 
 // renderTooSmall asks for a larger window, wrapped to whatever width there is.
-func (m Model) renderTooSmall() string {
+func (m *Model) renderTooSmall() string {
 	sh := m.sh
 	msg := "whycall needs a window of at least " + itoa(MinWidth) + "×" + itoa(MinHeight) +
 		"; this one is " + itoa(sh.w) + "×" + itoa(sh.h) + ". Make the window larger. " +
@@ -330,7 +330,7 @@ func (m Model) renderTooSmall() string {
 			b.WriteByte('\n')
 		}
 		if j := i - top; j >= 0 && j < len(lines) {
-			b.WriteString(" " + paint(sh.styles.Warn, lines[j]))
+			b.WriteString(" " + paint(sh.styles.ink.Warn, lines[j]))
 		}
 	}
 	return b.String()

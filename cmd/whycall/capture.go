@@ -74,7 +74,7 @@ func (a *app) runCapture(ctx context.Context) error {
 	if err != nil && !errors.Is(err, tea.ErrInterrupted) && !errors.Is(err, context.Canceled) {
 		return fmt.Errorf("capture screen: %w", err)
 	}
-	if fm, ok := final.(tui.Model); ok {
+	if fm, ok := final.(*tui.Model); ok {
 		if c := fm.Contact(); c.ID != "" && c.Draft() {
 			fmt.Fprintln(a.stdout, "The unfinished contact is kept; it comes back when you start whycall again.")
 		}
