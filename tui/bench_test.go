@@ -122,7 +122,7 @@ func benchModel(b *testing.B, tax *taxonomy.Taxonomy) *Model {
 }
 
 // navKeys walk the menu without writing: open a category, move, go back.
-var navKeys = []string{"3", "down", "down", "up", "esc", "6", "down", "esc", "down", "up"}
+var navKeys = []string{"3", "down", "down", "up", "esc", "6", "down", "esc", "up", "down"}
 
 // BenchmarkHotkey is one menu key press: Update and the View that follows.
 func BenchmarkHotkey(b *testing.B) {

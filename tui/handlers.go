@@ -421,6 +421,11 @@ func (m *Model) pick(r *taxonomy.Reason) tea.Cmd {
 		return nil
 	}
 	cmd := m.change(op{kind: opAddReason, reason: r.ID}, true)
+	if len(s.c.Reasons) == 1 {
+		m.say(noticeInfo, "Tagged "+r.Label(l)+" (primary). Outcome R/U/F/E, enter saves.")
+	} else {
+		m.say(noticeInfo, "Tagged "+r.Label(l)+" (reason "+itoa(len(s.c.Reasons))+").")
+	}
 	if r.CatchAll && needsNote(m.sh, &s.c) {
 		var fc tea.Cmd
 		fc = m.card.focusField(FocusNote)

@@ -140,6 +140,7 @@ func scrollTo(off, cur, rows, n int) int {
 // menuKey is everything the menu pane's picture depends on.
 type menuKey struct {
 	level, cur, rcur, off, w, h, gen int
+	focused                          bool
 	tagged                           [store.MaxReasons]string
 }
 
@@ -156,13 +157,15 @@ type menuCache struct {
 type rowKey struct {
 	cat, reason int // reason -1 for a category row
 	sel, tagged bool
+	focused     bool // the menu has focus: the highlight is reversed
 }
 
 func newMenuCache() *menuCache { return &menuCache{rows: map[rowKey]string{}} }
 
-// view returns the menu pane as m.h lines of exactly m.w columns.
-func (m menu) view(sh *shared, tagged []string) []string {
-	k := menuKey{level: m.level, cur: m.cur, rcur: m.rcur, off: m.off, w: m.w, h: m.h, gen: sh.gen}
+// view returns the menu pane as m.h lines of exactly m.w columns. The
+// highlight is reversed only while the menu has focus.
+func (m menu) view(sh *shared, tagged []string, focused bool) []string {
+	k := menuKey{level: m.level, cur: m.cur, rcur: m.rcur, off: m.off, w: m.w, h: m.h, gen: sh.gen, focused: focused}
 	copy(k.tagged[:], tagged)
 	c := m.cache
 	if c.valid && c.key == k {
@@ -183,11 +186,11 @@ func (m menu) view(sh *shared, tagged []string) []string {
 					has = true
 				}
 			}
-			rk := rowKey{cat: i, reason: -1, sel: i == m.cur, tagged: has}
+			rk := rowKey{cat: i, reason: -1, sel: i == m.cur, tagged: has, focused: focused}
 			row, ok := c.rows[rk]
 			if !ok {
 				cat := ix.cats[i]
-				row = menuRow(st, cat.Hotkey, cat.Label(l), "", rk.sel, has, m.w)
+				row = menuRow(st, cat.Hotkey, cat.Label(l), "", rk.sel, focused, has, m.w)
 				c.rows[rk] = row
 			}
 			lines = append(lines, row)
@@ -209,7 +212,7 @@ func (m menu) view(sh *shared, tagged []string) []string {
 					has = true
 				}
 			}
-			rk := rowKey{cat: m.level, reason: i, sel: i == m.rcur, tagged: has}
+			rk := rowKey{cat: m.level, reason: i, sel: i == m.rcur, tagged: has, focused: focused}
 			row, ok := c.rows[rk]
 			if !ok {
 				hk := r.Hotkey
@@ -220,7 +223,7 @@ func (m menu) view(sh *shared, tagged []string) []string {
 				if r.CatchAll {
 					extra = "+note"
 				}
-				row = menuRow(st, hk, r.Label(l), extra, rk.sel, has, m.w)
+				row = menuRow(st, hk, r.Label(l), extra, rk.sel, focused, has, m.w)
 				c.rows[rk] = row
 			}
 			lines = append(lines, row)
@@ -235,10 +238,17 @@ func (m menu) view(sh *shared, tagged []string) []string {
 
 // menuRow renders one menu row: hotkey, label, an optional dim extra and a
 // ✓ when the reason (or one in the category) is tagged.
-func menuRow(st *Styles, hk, label, extra string, sel, tagged bool, w int) string {
+func menuRow(st *Styles, hk, label, extra string, sel, focused, tagged bool, w int) string {
 	mark := "  "
 	if tagged {
 		mark = "✓ "
+	}
+	if sel && !focused {
+		text := "▸" + paint(st.ink.Hotkey, hk) + "  " + paint(st.ink.Item, label)
+		if extra != "" {
+			text += "  " + paint(st.ink.Dim, extra)
+		}
+		return fit(text, w-2) + paintIf(tagged, st.ink.Tagged, mark)
 	}
 	if sel {
 		text := "▸" + hk + "  " + label

@@ -65,7 +65,7 @@ func (m *Model) render() string {
 		if m.card.focus == FocusSearch {
 			left = m.search.view(sh, m.card.slot.c.Reasons)
 		} else {
-			left = m.menu.view(sh, m.card.slot.c.Reasons)
+			left = m.menu.view(sh, m.card.slot.c.Reasons, m.card.focus == FocusMenu)
 		}
 		right := m.card.view(sh, m.durability(), m.recent.count())
 		for i := range bodyH {
@@ -125,6 +125,7 @@ type headerKey struct {
 	syncVer, w     int
 	gen            int
 	syncOff, ready bool
+	editing        bool
 }
 
 // headerLine shows who is working, the contact's timer and channel, the
@@ -133,7 +134,7 @@ func (m *Model) headerLine() string {
 	sh := m.sh
 	s := &m.card.slot
 	k := headerKey{sec: m.clock.Unix(), started: s.started, channel: s.c.Channel, syncVer: m.sync.ver(),
-		w: sh.w, gen: sh.gen, syncOff: m.syncFn == nil, ready: s.started.IsZero()}
+		w: sh.w, gen: sh.gen, syncOff: m.syncFn == nil, ready: s.started.IsZero(), editing: s.editing}
 	return m.cache.header.get(k, func() string {
 		st := sh.styles
 		left := paint(st.ink.App, "whycall") + paint(st.ink.Dim, " · ") + paint(st.ink.Header, sh.agent)
@@ -141,7 +142,11 @@ func (m *Model) headerLine() string {
 			left += paint(st.ink.Dim, " · ") + paint(st.ink.Header, sh.team)
 		}
 		timer := paint(st.ink.Dim, "○ ready for the next call")
-		if !s.started.IsZero() {
+		switch {
+		case s.editing:
+			timer = paint(st.ink.Warn, "✎ editing "+s.c.StartedAt.In(sh.loc).Format("15:04")) + " " +
+				paint(st.ink.Header, channelText(s.c.Channel))
+		case !s.started.IsZero():
 			timer = paint(st.ink.Clock, "● "+duration(m.clock.Sub(s.started))) + " " + paint(st.ink.Header, channelText(s.c.Channel))
 		}
 		right := m.syncText() + paint(st.ink.Dim, " │ ") + paint(st.ink.Clock, m.clock.In(sh.loc).Format("15:04"))
@@ -264,7 +269,7 @@ func (m *Model) statusLine() string {
 		st := sh.styles
 		switch {
 		case m.confirm != nil:
-			return fit(" "+paint(st.ink.Warn, m.confirm.prompt+"  y yes · n no"), sh.w)
+			return fit(" "+paint(st.ink.Warn, m.confirm.prompt), sh.w)
 		case f != nil:
 			what := "change"
 			if len(f.queue) > 0 {
