@@ -192,54 +192,31 @@ func drive(m *Model, msg tea.Msg) *Model {
 }
 
 // BenchmarkView is View alone: unchanged (every part cached), after the
-// clock ticked (header redrawn), and after a cursor move (menu redrawn from
-// memoised rows).
+// clock ticked (header redrawn), after a cursor move (menu redrawn from
+// memoised rows), and cold (as after a resize: every cache misses).
 func BenchmarkView(b *testing.B) {
+	cases := []struct {
+		name   string
+		before func(m *Model, i int)
+	}{
+		{"unchanged", func(*Model, int) {}},
+		{"clock_tick", func(m *Model, i int) { m.clock = t0.Add(time.Duration(i) * time.Second) }},
+		{"cursor_moved", func(m *Model, i int) { m.menu.rcur = i % len(m.sh.idx.offered[m.menu.level]) }},
+		{"cold", func(m *Model, _ int) { m.sh.gen++ }},
+	}
 	for _, tc := range benchTaxonomies(b) {
-		b.Run(tc.name+"/unchanged", func(b *testing.B) {
-			m := benchModel(b, tc.tax)
-			m = drive(m, keyMsg("3"))
-			b.ReportAllocs()
-			b.ResetTimer()
-			defer cpuMeter(b)()
-			for range b.N {
-				_ = m.View()
-			}
-		})
-		b.Run(tc.name+"/clock_tick", func(b *testing.B) {
-			m := benchModel(b, tc.tax)
-			m = drive(m, keyMsg("3"))
-			b.ReportAllocs()
-			b.ResetTimer()
-			defer cpuMeter(b)()
-			for i := range b.N {
-				m.clock = t0.Add(time.Duration(i) * time.Second)
-				_ = m.View()
-			}
-		})
-		b.Run(tc.name+"/cursor_moved", func(b *testing.B) {
-			m := benchModel(b, tc.tax)
-			m = drive(m, keyMsg("3"))
-			n := len(m.sh.idx.offered[m.menu.level])
-			b.ReportAllocs()
-			b.ResetTimer()
-			defer cpuMeter(b)()
-			for i := range b.N {
-				m.menu.rcur = i % n
-				_ = m.View()
-			}
-		})
-		b.Run(tc.name+"/cold", func(b *testing.B) {
-			m := benchModel(b, tc.tax)
-			m = drive(m, keyMsg("3"))
-			b.ReportAllocs()
-			b.ResetTimer()
-			defer cpuMeter(b)()
-			for range b.N {
-				m.sh.gen++ // as after a resize: every cache misses
-				_ = m.View()
-			}
-		})
+		for _, c := range cases {
+			b.Run(tc.name+"/"+c.name, func(b *testing.B) {
+				m := drive(benchModel(b, tc.tax), keyMsg("3"))
+				b.ReportAllocs()
+				b.ResetTimer()
+				defer cpuMeter(b)()
+				for i := range b.N {
+					c.before(m, i)
+					_ = m.View()
+				}
+			})
+		}
 	}
 }
 
