@@ -90,9 +90,9 @@ func (k KeyMap) outcomeBinding() key.Binding {
 func (k KeyMap) footerBindings(s footerState) []key.Binding {
 	switch s {
 	case footMenuReady:
-		return []key.Binding{k.Menu.Category, k.Menu.Search, k.Contact.New, k.Contact.Recent, k.Global.Help, k.Global.Quit}
+		return []key.Binding{k.Menu.Category, k.Menu.Search, k.Contact.New, k.Contact.Recent, k.Global.Help}
 	case footMenuContact:
-		return []key.Binding{k.Menu.Category, k.outcomeBinding(), k.Contact.Save, k.Contact.NextField, k.Contact.Undo, k.Global.Help}
+		return []key.Binding{k.outcomeBinding(), k.Contact.Save, k.Contact.Undo, k.Contact.NextField, k.Global.Help}
 	case footReasons:
 		return []key.Binding{k.Menu.Reason, k.Menu.Pick, k.Menu.Back, k.Menu.Search, k.Contact.Save, k.Global.Help}
 	case footTags:

@@ -130,7 +130,7 @@ func DefaultKeyMap() KeyMap {
 			Search:   b("/", "search", "/"),
 		},
 		Contact: ContactKeys{
-			Save:       b("enter", "save contact", "enter"),
+			Save:       b("enter", "save", "enter"),
 			New:        b("N", "new contact", "N"),
 			Resolved:   b("R", "resolved", "R"),
 			Unresolved: b("U", "unresolved", "U"),

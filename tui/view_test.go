@@ -6,6 +6,7 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
 )
 
@@ -80,5 +81,19 @@ func TestViewIsReadableWithoutColour(t *testing.T) {
 	}
 	if !strings.Contains(h.m.View().Content, "\x1b[1;7") && !strings.Contains(h.m.View().Content, ";7m") {
 		t.Error("the highlighted row is not reversed")
+	}
+}
+
+// TestFooterFitsAt80Columns: every key a footer offers is shown whole in
+// an 80-column window (the help bubble silently drops what does not fit).
+func TestFooterFitsAt80Columns(t *testing.T) {
+	h := newHarness(t, newStore(t))
+	for s := footMenuReady; s < footTooSmall; s++ {
+		line := ansi.Strip(h.m.cache.foot.render(h.m.sh, s, 80))
+		for _, b := range h.m.sh.keys.footerBindings(s) {
+			if want := b.Help().Key + " " + b.Help().Desc; !strings.Contains(line, want) {
+				t.Errorf("footer %d lacks %q: %q", s, want, line)
+			}
+		}
 	}
 }
