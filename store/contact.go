@@ -2,6 +2,7 @@ package store
 
 import (
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -119,15 +120,14 @@ func (c *Contact) Validate() error {
 	case len(c.Reasons) > MaxReasons:
 		return fmt.Errorf("contact %s: %d reasons, at most %d", c.ID, len(c.Reasons), MaxReasons)
 	}
-	seen := make(map[string]bool, len(c.Reasons))
-	for _, r := range c.Reasons {
+	for i, r := range c.Reasons {
 		if r == "" {
 			return fmt.Errorf("contact %s: empty reason id", c.ID)
 		}
-		if seen[r] {
+		// At most MaxReasons: comparing pairs beats building a set.
+		if slices.Contains(c.Reasons[:i], r) {
 			return fmt.Errorf("contact %s: reason %q twice", c.ID, r)
 		}
-		seen[r] = true
 	}
 	return nil
 }

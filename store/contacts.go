@@ -40,8 +40,8 @@ func (s *Store) prepare(ctx context.Context) error {
 	}{
 		{&s.stmtGet, sqlGet},
 		{&s.stmtInsert, sqlInsert},
+		{&s.stmtInsertChunk, sqlInsertChunk},
 		{&s.stmtUpdate, sqlUpdate},
-		{&s.stmtRollupAdd, sqlRollupAdd},
 		{&s.stmtRollupPrune, sqlRollupPrune},
 	} {
 		st, err := s.db.PrepareContext(ctx, p.sql)
@@ -49,6 +49,13 @@ func (s *Store) prepare(ctx context.Context) error {
 			return fmt.Errorf("prepare: %w", driverError(err))
 		}
 		*p.st = st
+	}
+	for i := range s.stmtRollupAdd {
+		st, err := s.db.PrepareContext(ctx, sqlRollupAdd(i+1))
+		if err != nil {
+			return fmt.Errorf("prepare: %w", driverError(err))
+		}
+		s.stmtRollupAdd[i] = st
 	}
 	return nil
 }
@@ -100,14 +107,24 @@ const reasonSep = "|"
 
 // row is the contact as column values for insert and update (in sqlInsert's
 // order, id first).
-func row(c *Contact) []any {
+func row(c *Contact) []any { return appendRow(make([]any, 0, insertCols), c) }
+
+// insertCols is how many values sqlInsert takes per contact.
+const insertCols = 16
+
+// appendRow appends row(c) to args.
+func appendRow(args []any, c *Contact) []any {
 	var ended any
 	if !c.EndedAt.IsZero() {
 		ended = c.EndedAt.UnixMilli()
 	}
-	return []any{c.ID, c.Agent, c.Team, c.Site, string(c.Channel), c.StartedAt.UnixMilli(), ended,
-		strings.Join(c.Reasons, reasonSep), c.Primary(), string(c.Outcome), c.CustomerRef, c.Note,
-		c.TaxonomyVersion, c.Rev, c.UpdatedAt.UnixMilli(), c.Deleted}
+	reasons := c.Primary()
+	if len(c.Reasons) > 1 {
+		reasons = strings.Join(c.Reasons, reasonSep)
+	}
+	return append(args, c.ID, c.Agent, c.Team, c.Site, string(c.Channel), c.StartedAt.UnixMilli(), ended,
+		reasons, c.Primary(), string(c.Outcome), c.CustomerRef, c.Note,
+		c.TaxonomyVersion, c.Rev, c.UpdatedAt.UnixMilli(), c.Deleted)
 }
 
 // updateArgs is row(c) with the id moved to the end, for sqlUpdate.

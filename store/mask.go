@@ -63,6 +63,13 @@ func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 // can span.
 const maxCardDigits = 19
 
+// minDigits is the fewest digits a maskable number has (a 10-digit
+// personnummer); maxGroups the most groups a card number is written in.
+const (
+	minDigits = 10
+	maxGroups = 6
+)
+
 // numGroup is one run of digits in s.
 type numGroup struct{ start, end int }
 
@@ -72,8 +79,11 @@ func (g numGroup) len() int { return g.end - g.start }
 // s[i] (which no digit precedes) and returns where it ends and its mask, or
 // "" for none. It prefers the longest match.
 func matchNumber(s string, i int) (end int, mask string) {
+	if chainDigits(s, i) < minDigits {
+		return 0, "" // dates, amounts, phone numbers: the common case
+	}
 	var (
-		groups [maxCardDigits]numGroup
+		groups [maxGroups]numGroup
 		n      int
 		total  int
 	)
@@ -95,7 +105,7 @@ func matchNumber(s string, i int) (end int, mask string) {
 		j = k + 1
 	}
 	if n == 0 {
-		return 0, ""
+		return 0, "" // one run longer than any number we mask
 	}
 	gs := groups[:n]
 	var digits [maxCardDigits]byte
@@ -146,6 +156,24 @@ func matchNumber(s string, i int) (end int, mask string) {
 		}
 	}
 	return 0, ""
+}
+
+// chainDigits counts the digits of the groups starting at s[i], up to one
+// more than a match can hold.
+func chainDigits(s string, i int) int {
+	total := 0
+	for i < len(s) && total <= maxCardDigits {
+		if isDigit(s[i]) {
+			total++
+			i++
+			continue
+		}
+		if i+1 >= len(s) || !isSep(s[i]) || !isDigit(s[i+1]) {
+			break
+		}
+		i++
+	}
+	return total
 }
 
 func isSep(c byte) bool { return c == ' ' || c == '-' || c == '+' }

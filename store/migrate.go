@@ -77,19 +77,19 @@ func SchemaVersion() int { return latestVersion() }
 // migration. Each transaction re-reads user_version after taking the write
 // lock, so two processes opening a new file at once migrate it once. A
 // database from a newer program is refused before anything is written.
-func migrate(ctx context.Context, conn *sql.Conn) error {
+func migrate(ctx context.Context, conn *sql.Conn, ms []migration) error {
 	for {
 		v, err := userVersion(ctx, conn)
 		if err != nil {
 			return err
 		}
-		if v > latestVersion() {
+		if v > len(ms) {
 			return schemaTooNew(v)
 		}
-		if v == latestVersion() {
+		if v == len(ms) {
 			return nil
 		}
-		if err := runMigration(ctx, conn, migrations[v]); err != nil {
+		if err := runMigration(ctx, conn, ms[v]); err != nil {
 			return err
 		}
 	}

@@ -68,7 +68,8 @@ func NormalizeRef(raw string) string {
 }
 
 // LoadOrCreateSecret reads the customer-ref secret from path (hex, as
-// written here), or, when there is no file yet, makes 32 random bytes, writes
+// written here, or else the file's trimmed text, at least MinSecretLen
+// bytes either way), or, when there is no file yet, makes 32 random bytes, writes
 // them with mode 0600 atomically and returns them. Two processes creating it
 // at once end up with the same secret: the first to link its file wins.
 func LoadOrCreateSecret(path string) ([]byte, error) {
@@ -89,14 +90,17 @@ func LoadOrCreateSecret(path string) ([]byte, error) {
 	return secret, nil
 }
 
+// readSecret reads a secret file: hex as LoadOrCreateSecret writes it, or
+// else, for a secret a site chose itself, the file's trimmed text.
 func readSecret(path string) ([]byte, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("read secret %s: %w", path, err)
 	}
-	secret, err := hex.DecodeString(strings.TrimSpace(string(b)))
+	text := strings.TrimSpace(string(b))
+	secret, err := hex.DecodeString(text)
 	if err != nil {
-		return nil, fmt.Errorf("read secret %s: not hex: %w", path, err)
+		secret = []byte(text)
 	}
 	if len(secret) < MinSecretLen {
 		return nil, fmt.Errorf("read secret %s: %d bytes, want at least %d", path, len(secret), MinSecretLen)
@@ -144,9 +148,5 @@ func writeNewFile(path string, data []byte) (err error) {
 			return err
 		}
 	}
-	if d, err := os.Open(dir); err == nil {
-		d.Sync()
-		d.Close()
-	}
-	return nil
+	return syncDir(dir)
 }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -37,43 +38,133 @@ func (s *Store) putMany(ctx context.Context, cs []Contact) error {
 		return nil
 	}
 	return s.write(ctx, func(tx *sql.Tx, now time.Time) error {
-		ins := tx.StmtContext(ctx, s.stmtInsert)
-		var upd *sql.Stmt
-		d := s.newDelta()
-		for i := range cs {
-			c := s.normalize(cs[i], now)
-			if err := checkContact(&c); err != nil {
+		p := putter{s: s, ctx: ctx, tx: tx, d: s.newDelta()}
+		norm := make([]Contact, 0, min(len(cs), putChunk))
+		for start := 0; start < len(cs); start += putChunk {
+			norm = norm[:0]
+			for _, c := range cs[start:min(start+putChunk, len(cs))] {
+				c = s.normalize(c, now)
+				if err := checkContact(&c); err != nil {
+					return err
+				}
+				norm = append(norm, c)
+			}
+			if err := p.put(norm); err != nil {
 				return err
 			}
-			res, err := ins.ExecContext(ctx, row(&c)...)
-			if err != nil {
-				return fmt.Errorf("insert %s: %w", c.ID, driverError(err))
-			}
-			if n, err := res.RowsAffected(); err != nil {
-				return driverError(err)
-			} else if n == 1 {
-				d.add(&c, +1)
-				continue
-			}
-			// Already stored: the higher rev wins.
-			old, err := s.get(ctx, tx, c.ID)
-			if err != nil {
-				return fmt.Errorf("read %s: %w", c.ID, err)
-			}
-			if c.Rev <= old.Rev {
-				continue
-			}
-			if upd == nil {
-				upd = tx.StmtContext(ctx, s.stmtUpdate)
-			}
-			if _, err := upd.ExecContext(ctx, updateArgs(&c)...); err != nil {
-				return fmt.Errorf("update %s: %w", c.ID, driverError(err))
-			}
-			d.add(&old, -1)
-			d.add(&c, +1)
 		}
-		return s.applyDelta(ctx, tx, d)
+		return s.applyDelta(ctx, tx, p.d)
 	})
+}
+
+// putChunk is how many contacts one INSERT statement carries: a statement
+// per row would spend more time in database/sql than in SQLite.
+const putChunk = 32
+
+// sqlInsertChunk inserts putChunk contacts, skipping ids already stored.
+var sqlInsertChunk = func() string {
+	head, _, _ := strings.Cut(sqlInsert, "VALUES")
+	tuple := "(?" + strings.Repeat(", ?", insertCols-1) + ")"
+	return head + "VALUES " + tuple + strings.Repeat(", "+tuple, putChunk-1) +
+		" ON CONFLICT (id) DO NOTHING"
+}()
+
+// putter stores normalised contacts inside one transaction.
+type putter struct {
+	s        *Store
+	ctx      context.Context
+	tx       *sql.Tx
+	d        *delta
+	ins, upd *sql.Stmt
+	chunk    *sql.Stmt
+	args     []any
+}
+
+// put inserts cs: a whole chunk with one statement, a short one row by row.
+// When some of a chunk's ids are already stored, the chunk is rolled back to
+// a savepoint and done row by row, which sorts out which rev wins.
+func (p *putter) put(cs []Contact) error {
+	if len(cs) == putChunk {
+		done, err := p.putChunk(cs)
+		if done || err != nil {
+			return err
+		}
+	}
+	for i := range cs {
+		if err := p.putOne(&cs[i]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (p *putter) putChunk(cs []Contact) (bool, error) {
+	if p.chunk == nil {
+		p.chunk = p.tx.StmtContext(p.ctx, p.s.stmtInsertChunk)
+	}
+	if _, err := p.tx.ExecContext(p.ctx, "SAVEPOINT put_chunk"); err != nil {
+		return false, driverError(err)
+	}
+	p.args = p.args[:0]
+	for i := range cs {
+		p.args = appendRow(p.args, &cs[i])
+	}
+	res, err := p.chunk.ExecContext(p.ctx, p.args...)
+	if err != nil {
+		return false, fmt.Errorf("insert: %w", driverError(err))
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, driverError(err)
+	}
+	if n != int64(len(cs)) {
+		_, err := p.tx.ExecContext(p.ctx, "ROLLBACK TO put_chunk; RELEASE put_chunk")
+		return false, driverError(err)
+	}
+	if _, err := p.tx.ExecContext(p.ctx, "RELEASE put_chunk"); err != nil {
+		return false, driverError(err)
+	}
+	for i := range cs {
+		p.d.add(&cs[i], +1)
+	}
+	return true, nil
+}
+
+func (p *putter) putOne(c *Contact) error {
+	if p.ins == nil {
+		p.ins = p.tx.StmtContext(p.ctx, p.s.stmtInsert)
+	}
+	res, err := p.ins.ExecContext(p.ctx, row(c)...)
+	if err != nil {
+		return fmt.Errorf("insert %s: %w", c.ID, driverError(err))
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return driverError(err)
+	} else if n == 1 {
+		p.d.add(c, +1)
+		return nil
+	}
+	return p.replace(c)
+}
+
+// replace stores c over the stored copy if c's rev is higher.
+func (p *putter) replace(c *Contact) error {
+	old, err := p.s.get(p.ctx, p.tx, c.ID)
+	if err != nil {
+		return fmt.Errorf("read %s: %w", c.ID, err)
+	}
+	if c.Rev <= old.Rev {
+		return nil
+	}
+	if p.upd == nil {
+		p.upd = p.tx.StmtContext(p.ctx, p.s.stmtUpdate)
+	}
+	if _, err := p.upd.ExecContext(p.ctx, updateArgs(c)...); err != nil {
+		return fmt.Errorf("update %s: %w", c.ID, driverError(err))
+	}
+	p.d.add(&old, -1)
+	p.d.add(c, +1)
+	return nil
 }
 
 // normalize fills the defaults Put documents and cuts times to the

@@ -44,20 +44,27 @@ var outcomeCol = map[Outcome]int{
 	OutcomeUnknown:    colUnknown,
 }
 
-// sqlRollupAdd adds a delta to one reason_days row, creating it if needed.
-var sqlRollupAdd = func() string {
+// rollupBatch is the most rows one rollup statement changes: every row one
+// change to one contact can touch (the old and new primary and secondaries).
+const rollupBatch = 2 * (MaxReasons + 1)
+
+// sqlRollupAdd adds deltas to n reason_days rows, creating them if needed.
+func sqlRollupAdd(n int) string {
 	var set []string
 	for _, c := range rollupColNames {
 		set = append(set, fmt.Sprintf("%s = %s + excluded.%s", c, c, c))
 	}
+	tuple := "(?, ?, ?" + strings.Repeat(", ?", nCols) + ")"
+	// "WHERE true" keeps SQLite from reading ON CONFLICT as part of a join.
 	return `INSERT INTO reason_days (day, team, reason_id, ` + strings.Join(rollupColNames[:], ", ") +
-		`) VALUES (?, ?, ?` + strings.Repeat(", ?", nCols) + `)
+		`) SELECT * FROM (VALUES ` + tuple + strings.Repeat(", "+tuple, n-1) + `) WHERE true
 		ON CONFLICT (day, team, reason_id) DO UPDATE SET ` + strings.Join(set, ", ")
-}()
+}
 
-// sqlRollupPrune removes a row whose counts all went back to zero, so the
-// table holds exactly the (day, team, reason) triples that have contacts.
-const sqlRollupPrune = `DELETE FROM reason_days WHERE day = ? AND team = ? AND reason_id = ?
+// sqlRollupPrune removes the rows of a day and team whose counts all went
+// back to zero, so the table holds exactly the (day, team, reason) triples
+// that have contacts.
+const sqlRollupPrune = `DELETE FROM reason_days WHERE day = ? AND team = ?
 	AND primary_n = 0 AND secondary_n = 0`
 
 type rollupKey struct{ day, team, reason string }
@@ -125,33 +132,50 @@ func (d *delta) add(c *Contact, sign int64) {
 	}
 }
 
-// applyDelta writes d's non-zero rows inside tx.
+// applyDelta writes d's non-zero rows inside tx, up to rollupBatch rows per
+// statement, then prunes the rows that went to zero.
 func (s *Store) applyDelta(ctx context.Context, tx *sql.Tx, d *delta) error {
-	var add, prune *sql.Stmt
-	args := make([]any, 3+nCols)
+	type dayTeam struct{ day, team string }
+	var (
+		args  = make([]any, 0, rollupBatch*(3+nCols))
+		n     int
+		prune []dayTeam
+	)
+	flush := func() error {
+		if n == 0 {
+			return nil
+		}
+		if _, err := tx.StmtContext(ctx, s.stmtRollupAdd[n-1]).ExecContext(ctx, args...); err != nil {
+			return fmt.Errorf("update rollup: %w", driverError(err))
+		}
+		args, n = args[:0], 0
+		return nil
+	}
 	for k, c := range d.rows {
 		if *c == (counts{}) {
 			continue
 		}
-		if add == nil {
-			add = tx.StmtContext(ctx, s.stmtRollupAdd)
+		args = append(args, k.day, k.team, k.reason)
+		for _, v := range c {
+			args = append(args, v)
 		}
-		args[0], args[1], args[2] = k.day, k.team, k.reason
-		negative := false
-		for i, v := range c {
-			args[3+i] = v
-			negative = negative || v < 0
+		if c[colPrimary] < 0 || c[colSecondary] < 0 {
+			if dt := (dayTeam{k.day, k.team}); !slices.Contains(prune, dt) {
+				prune = append(prune, dt)
+			}
 		}
-		if _, err := add.ExecContext(ctx, args...); err != nil {
+		if n++; n == rollupBatch {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+	}
+	if err := flush(); err != nil {
+		return err
+	}
+	for _, dt := range prune {
+		if _, err := tx.StmtContext(ctx, s.stmtRollupPrune).ExecContext(ctx, dt.day, dt.team); err != nil {
 			return fmt.Errorf("update rollup: %w", driverError(err))
-		}
-		if negative {
-			if prune == nil {
-				prune = tx.StmtContext(ctx, s.stmtRollupPrune)
-			}
-			if _, err := prune.ExecContext(ctx, k.day, k.team, k.reason); err != nil {
-				return fmt.Errorf("update rollup: %w", driverError(err))
-			}
 		}
 	}
 	return nil
@@ -289,10 +313,12 @@ func (s *Store) VerifyRollup(ctx context.Context) error {
 	return nil
 }
 
+// String names the row in VerifyRollup's report.
 func (k rollupKey) String() string {
 	return fmt.Sprintf("%s team %q reason %q", k.day, k.team, k.reason)
 }
 
+// String lists the non-zero counts by column name.
 func (c counts) String() string {
 	var b strings.Builder
 	for i, v := range c {

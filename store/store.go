@@ -87,7 +87,9 @@ type Store struct {
 	wmu    sync.Mutex
 	closed atomic.Bool
 
-	stmtGet, stmtInsert, stmtUpdate, stmtRollupAdd, stmtRollupPrune *sql.Stmt
+	stmtGet, stmtInsert, stmtInsertChunk, stmtUpdate, stmtRollupPrune *sql.Stmt
+	// stmtRollupAdd[n-1] adds to n rollup rows in one statement.
+	stmtRollupAdd [rollupBatch]*sql.Stmt
 }
 
 // Draft is what a new contact starts with.
@@ -148,10 +150,10 @@ func open(ctx context.Context, path string, opt Options) (*Store, error) {
 			return nil, fmt.Errorf("load time zone %s: %w", DefaultZone, err)
 		}
 	}
+	setupProcess()
 	if err := prepareFile(abs); err != nil {
 		return nil, err
 	}
-	setupProcess()
 
 	db, err := sql.Open("sqlite", dsn(abs, opt.Collector))
 	if err != nil {
@@ -173,8 +175,13 @@ func prepareFile(path string) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
 		return fmt.Errorf("create folder (is the place writable?): %w", err)
 	}
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
-	if err != nil {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	if err == nil {
+		// New: make its name durable too, then SQLite takes the empty file.
+		defer f.Close()
+		return syncDir(filepath.Dir(path))
+	}
+	if f, err = os.OpenFile(path, os.O_RDWR, 0); err != nil {
 		return fmt.Errorf("open file for writing (is the place writable?): %w", err)
 	}
 	defer f.Close()
@@ -205,6 +212,19 @@ func prepareFile(path string) error {
 		if v := int(uint32(hdr[60])<<24 | uint32(hdr[61])<<16 | uint32(hdr[62])<<8 | uint32(hdr[63])); v > latestVersion() {
 			return schemaTooNew(v)
 		}
+	}
+	return nil
+}
+
+// syncDir makes the names in dir durable.
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	if err := d.Sync(); err != nil {
+		return fmt.Errorf("sync folder %s: %w", dir, err)
 	}
 	return nil
 }
@@ -259,7 +279,7 @@ func (s *Store) init(ctx context.Context) error {
 	if !strings.EqualFold(mode, "wal") {
 		return fmt.Errorf("journal_mode is %q, want wal (is the file on a network share?)", mode)
 	}
-	if err := migrate(ctx, conn); err != nil {
+	if err := migrate(ctx, conn, migrations); err != nil {
 		return err
 	}
 	// Bounded statistics refresh, so plans stay good without start-up time
@@ -288,7 +308,8 @@ func (s *Store) Close() error {
 	if _, err := s.db.ExecContext(ctx, "PRAGMA optimize"); err != nil {
 		errs = append(errs, fmt.Errorf("optimize: %w", err))
 	}
-	for _, st := range []*sql.Stmt{s.stmtGet, s.stmtInsert, s.stmtUpdate, s.stmtRollupAdd, s.stmtRollupPrune} {
+	stmts := append([]*sql.Stmt{s.stmtGet, s.stmtInsert, s.stmtInsertChunk, s.stmtUpdate, s.stmtRollupPrune}, s.stmtRollupAdd[:]...)
+	for _, st := range stmts {
 		if st != nil {
 			st.Close()
 		}
