@@ -91,6 +91,8 @@ type Reason struct {
 	Category string
 	// Line is the line of the reason's entry in its source file (0 if unknown).
 	Line int
+
+	hotkeyLine, catchAllLine int
 }
 
 // Label returns the reason's label in locale l.
@@ -113,6 +115,11 @@ type Category struct {
 	Labels  Text
 	Reasons []*Reason
 	Line    int
+
+	offered    []*Reason
+	byHotkey   map[string]*Reason // offered reasons only
+	catchAll   *Reason            // offered catch-all, if any
+	hotkeyLine int
 }
 
 // Label returns the category's label in locale l.
@@ -140,5 +147,9 @@ type Taxonomy struct {
 	// taxonomy_version.
 	Version string
 
-	byID map[string]*Reason
+	byID       map[string]*Reason
+	categories map[string]*Category
+	reasons    []*Reason // every reason, in file order
+	offered    []*Reason // reasons agents may pick, in file order
+	index      searchIndex
 }
