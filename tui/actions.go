@@ -69,7 +69,7 @@ func (m *Model) refreshSlot() {
 func (m *Model) pick(r *taxonomy.Reason) tea.Cmd {
 	s := &m.card.slot
 	l := m.sh.locale
-	m.menu = m.menu.top()
+	m.menu = m.menu.top(m.sh.idx)
 	switch {
 	case slices.Contains(s.c.Reasons, r.ID):
 		m.say(noticeInfo, r.Label(l)+" is already tagged (tab to the reasons to remove it).")
@@ -245,7 +245,7 @@ func (m *Model) nextSlot() {
 	default:
 		m.card.slot = freshSlot()
 	}
-	m.menu = m.menu.top()
+	m.menu = m.menu.top(m.sh.idx)
 	_ = m.card.focusField(FocusMenu)
 	m.card.tagCur = 0
 }
@@ -362,7 +362,7 @@ func (m *Model) edit(c store.Contact) tea.Cmd {
 	t := m.w.open(&c)
 	m.card.slot = slot{track: t.key, c: c, started: c.StartedAt, editing: true}
 	m.screen = ScreenCapture
-	m.menu = m.menu.top()
+	m.menu = m.menu.top(m.sh.idx)
 	_ = m.card.focusField(FocusMenu)
 	m.say(noticeInfo, "Editing "+m.describe(&c)+": changes are stored as you make them; enter or esc ends the edit.")
 	return nil

@@ -13,6 +13,7 @@ import (
 
 	"whycall/store"
 	"whycall/taxonomy"
+	"whycall/taxonomy/taxtest"
 )
 
 // memStore is an in-memory Store for benchmarks, so they measure the
@@ -104,6 +105,7 @@ func benchTaxonomies(b *testing.B) []struct {
 		tax  *taxonomy.Taxonomy
 	}{
 		{"default", testTax(b)},
+		{"generated_2000", taxtest.MustGenerate(b, 2000)},
 	}
 }
 

@@ -151,7 +151,9 @@ func (c *card) view(sh *shared, state durability, today int) []string {
 	case durFailing:
 		right = paint(st.ink.Error, "⚠ NOT SAVED")
 	default:
-		right = paint(st.ink.Dim, "not started")
+		if !s.started.IsZero() {
+			right = paint(st.ink.Dim, "nothing tagged")
+		}
 	}
 	add(spread(paint(st.ink.PaneTitle, title), right, c.w))
 	switch {

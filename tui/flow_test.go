@@ -10,6 +10,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"whycall/store"
+	"whycall/taxonomy/taxtest"
 )
 
 func TestCaptureFlow(t *testing.T) {
@@ -659,6 +660,40 @@ func TestHelpAndSizes(t *testing.T) {
 					}
 				}
 			}
+		}
+	})
+}
+
+func TestLargeTaxonomy(t *testing.T) {
+	big := func(o *Options) { o.Taxonomy = taxtest.MustGenerate(t, 2000) }
+
+	t.Run("a category with a letter hotkey opens from the top and its last reasons are reachable", func(t *testing.T) {
+		s := newStore(t)
+		h := newHarness(t, s, big)
+		h.press("z")
+		ci := h.m.menu.level
+		if ci < 0 || h.m.sh.idx.cats[ci].Hotkey != "z" {
+			t.Fatalf("z opened level %d", ci)
+		}
+		list := h.m.sh.idx.offered[ci]
+		for range len(list) / h.m.menu.rows() {
+			h.press("pgdown")
+		}
+		h.press("pgdown", "up", "space") // the reason above the catch-all: no hotkey
+		want := list[len(list)-2]
+		if want.Hotkey != "" {
+			t.Fatalf("fixture: expected a reason without hotkey, got %q", want.Hotkey)
+		}
+		if got := only(t, s).Reasons; !slices.Equal(got, []string{want.ID}) {
+			t.Fatalf("stored %v, want [%s]", got, want.ID)
+		}
+	})
+
+	t.Run("the highlighted category stays visible when coming back to a long list", func(t *testing.T) {
+		h := newHarness(t, newStore(t), big)
+		h.press("z", "esc")
+		if !strings.Contains(h.screen(), "▸z") {
+			t.Fatalf("highlighted category z scrolled out of sight:\n%s", h.screen())
 		}
 	})
 }

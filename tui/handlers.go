@@ -127,10 +127,16 @@ func (m *Model) handleMenuKey(ks keyText) tea.Cmd {
 		}
 	}
 	switch {
-	case key.Matches(ks, km.Menu.Category):
+	case key.Matches(ks, km.Menu.Category) || (hotkey && m.menu.level < 0):
+		// Digits open a category from anywhere in the menu; a taxonomy
+		// may also give categories letters, which work from the top.
 		ci, ok := ix.catKey[text]
 		if !ok {
-			m.say(noticeWarn, "No category "+text+".")
+			if m.menu.level < 0 && !key.Matches(ks, km.Menu.Category) {
+				m.say(noticeWarn, "Open a category first (a digit), or / to search.")
+			} else {
+				m.say(noticeWarn, "No category "+text+".")
+			}
 			return nil
 		}
 		m.touch()
@@ -167,7 +173,7 @@ func (m *Model) handleMenuKey(ks keyText) tea.Cmd {
 func (m *Model) back1() tea.Cmd {
 	s := &m.card.slot
 	if m.menu.level >= 0 {
-		m.menu = m.menu.top()
+		m.menu = m.menu.top(m.sh.idx)
 		if s.track == 0 && !s.editing {
 			// Backed out before anything was tagged: not begun.
 			*s = freshSlot()

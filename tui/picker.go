@@ -80,10 +80,10 @@ func (m menu) open(ci int) menu {
 	return m
 }
 
-// top returns to the category list.
-func (m menu) top() menu {
+// top returns to the category list, keeping its highlight visible.
+func (m menu) top(ix *menuIndex) menu {
 	m.level, m.off = -1, 0
-	return m
+	return m.move(ix, 0)
 }
 
 // move moves the highlight by d rows, clamped, keeping it visible.
@@ -178,7 +178,11 @@ func (m menu) view(sh *shared, tagged []string, focused bool) []string {
 	lines := c.lines[:0]
 	ix, st, l := sh.idx, sh.styles, sh.locale
 	if m.level < 0 {
-		lines = append(lines, fit(paint(st.ink.PaneTitle, "CATEGORIES"), m.w))
+		title := paint(st.ink.PaneTitle, "CATEGORIES")
+		if len(ix.cats) > m.rows() {
+			title = spread(title, paint(st.ink.Dim, itoa(m.cur+1)+"/"+itoa(len(ix.cats))), m.w)
+		}
+		lines = append(lines, fit(title, m.w))
 		for i := m.off; i < len(ix.cats) && len(lines) < m.h; i++ {
 			has := false
 			for _, id := range tagged {

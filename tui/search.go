@@ -90,8 +90,8 @@ func (s *search) view(sh *shared, tagged []string) []string {
 	return lines
 }
 
-// row renders one result: the hotkey path, the label with the matched
-// characters underlined, and the category.
+// row renders one result: the hotkey path and the label with the matched
+// characters underlined (and the text that matched, when it is not the label).
 func (s *search) row(sh *shared, m taxonomy.Match, sel, tagged bool) string {
 	st, l := sh.styles, sh.locale
 	r := m.Reason
@@ -106,10 +106,6 @@ func (s *search) row(sh *shared, m taxonomy.Match, sel, tagged bool) string {
 	} else {
 		shown = paint(st.ink.Item, label) + paint(st.ink.Dim, " ← ") + highlight(m.Text, m.Positions, st.ink.Match, st.ink.Dim)
 	}
-	cat := ""
-	if ci, ok := sh.idx.catOf[r.ID]; ok {
-		cat = sh.idx.cats[ci].Label(l)
-	}
 	mark := "  "
 	if tagged {
 		mark = paint(st.ink.Tagged, "✓ ")
@@ -118,10 +114,8 @@ func (s *search) row(sh *shared, m taxonomy.Match, sel, tagged bool) string {
 	if sel {
 		marker = paint(st.ink.Selected, "▸")
 	}
+	// The hotkey path names the category; the row has no room for more.
 	left := marker + paint(st.ink.Hotkey, path) + " " + shown
-	if cat != "" {
-		left += paint(st.ink.Dim, " · "+cat)
-	}
 	return fit(left, s.w-2) + mark
 }
 
