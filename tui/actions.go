@@ -97,6 +97,7 @@ func (m *Model) setOutcome(o store.Outcome) tea.Cmd {
 	if m.card.slot.c.Outcome == o {
 		o = store.OutcomeUnknown
 	}
+	m.say(noticeInfo, "Outcome: "+outcomeWord(o)+".")
 	return m.change(op{kind: opOutcome, outcome: o}, true)
 }
 
@@ -108,6 +109,7 @@ func (m *Model) cycleChannel() tea.Cmd {
 			next = store.Channels[(i+1)%len(store.Channels)]
 		}
 	}
+	m.say(noticeInfo, "Channel: "+string(next)+".")
 	return m.change(op{kind: opChannel, channel: next}, true)
 }
 

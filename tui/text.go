@@ -48,14 +48,14 @@ func spaces(n int) string {
 	return strings.Repeat(" ", n)
 }
 
-// spread puts left and right on one line of width w, right-aligned, cutting
-// left when both do not fit.
+// spread puts left and right on one line of width w, right aligned and at
+// least one space apart, cutting left when both do not fit.
 func spread(left, right string, w int) string {
 	rw := ansi.StringWidth(right)
-	if rw >= w {
-		return clip(right, w)
+	if rw+1 >= w {
+		return fit(right, w)
 	}
-	return fit(left, w-rw) + right
+	return fit(left, w-rw-1) + " " + right
 }
 
 // paint draws s in ink k.

@@ -141,7 +141,7 @@ func (m *Model) headerLine() string {
 		if sh.team != "" {
 			left += paint(st.ink.Dim, " · ") + paint(st.ink.Header, sh.team)
 		}
-		timer := paint(st.ink.Dim, "○ ready for the next call")
+		timer := paint(st.ink.Dim, "○ ready")
 		switch {
 		case s.editing:
 			timer = paint(st.ink.Warn, "✎ editing "+s.c.StartedAt.In(sh.loc).Format("15:04")) + " " +
