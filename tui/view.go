@@ -52,12 +52,17 @@ func (m *Model) render() string {
 		c.vrule = " " + paint(sh.styles.ink.Rule, "│") + " "
 		c.rulesAt = sh.gen
 	}
+	// Lines are written without their trailing blanks: the renderer clears
+	// the screen buffer before drawing a frame, and every cell not sent is a
+	// cell it does not have to parse and diff.
 	var b strings.Builder
 	b.Grow(c.lastLen + 64)
-	b.WriteString(m.headerLine())
-	b.WriteByte('\n')
-	b.WriteString(c.hrule)
-	b.WriteByte('\n')
+	line := func(s string) {
+		b.WriteString(strings.TrimRight(s, " "))
+		b.WriteByte('\n')
+	}
+	line(m.headerLine())
+	line(c.hrule)
 	bodyH := max(1, sh.h-6)
 	switch m.screen {
 	case ScreenCapture:
@@ -71,35 +76,28 @@ func (m *Model) render() string {
 		for i := range bodyH {
 			b.WriteString(left[i])
 			b.WriteString(c.vrule)
-			b.WriteString(right[i])
-			b.WriteByte('\n')
+			line(right[i])
 		}
 	case ScreenRecent:
 		for _, l := range m.recent.view(sh) {
-			b.WriteString(l)
-			b.WriteByte('\n')
+			line(l)
 		}
 	case ScreenHelp:
 		for _, l := range helpScreen(sh, sh.w, bodyH+1) {
-			b.WriteString(l)
-			b.WriteByte('\n')
+			line(l)
 		}
 	default:
-		b.WriteString(fit(paint(sh.styles.ink.Error, "⚠ impossible screen "+m.screen.String()+": press esc"), sh.w))
-		b.WriteByte('\n')
+		line(fit(paint(sh.styles.ink.Error, "⚠ impossible screen "+m.screen.String()+": press esc"), sh.w))
 		for range bodyH - 1 {
-			b.WriteByte('\n')
+			line("")
 		}
 	}
 	if m.screen != ScreenHelp {
-		b.WriteString(m.descLine())
-		b.WriteByte('\n')
+		line(m.descLine())
 	}
-	b.WriteString(c.hrule)
-	b.WriteByte('\n')
-	b.WriteString(m.statusLine())
-	b.WriteByte('\n')
-	b.WriteString(c.foot.render(sh, m.footerState(), sh.w))
+	line(c.hrule)
+	line(m.statusLine())
+	b.WriteString(strings.TrimRight(c.foot.render(sh, m.footerState(), sh.w), " "))
 	c.lastLen = b.Len()
 	return b.String()
 }
@@ -236,11 +234,20 @@ func (m *Model) descLine() string {
 			}
 		default:
 			if len(ix.cats) > 0 {
-				names := make([]string, 0, 8)
-				for _, r := range ix.offered[m.menu.cur] {
-					names = append(names, r.Label(l))
+				// A preview of the highlighted category's reasons, as many
+				// as fit.
+				var pb strings.Builder
+				pb.WriteString(ix.cats[m.menu.cur].Hotkey + ": ")
+				for i, r := range ix.offered[m.menu.cur] {
+					if i > 0 {
+						pb.WriteString(" · ")
+					}
+					pb.WriteString(r.Label(l))
+					if pb.Len() > sh.w {
+						break
+					}
 				}
-				text = ix.cats[m.menu.cur].Hotkey + ": " + strings.Join(names, " · ")
+				text = pb.String()
 			}
 		}
 		return fit(" "+paint(st.ink.Dim, text), sh.w)
