@@ -33,10 +33,11 @@ var t0 = time.Date(2026, 3, 2, 14, 5, 0, 0, oslo)
 // testTax is the taxonomy the tests tag with: the embedded default.
 func testTax(tb testing.TB) *taxonomy.Taxonomy {
 	tb.Helper()
-	if t := taxonomy.Default(); t != nil {
-		return t
+	t := taxonomy.Default()
+	if t == nil {
+		tb.Fatal("no embedded default taxonomy")
 	}
-	return smallTax() // until the embedded default lands
+	return t
 
 }
 

@@ -24,7 +24,8 @@ func (w *frameWriter) Write(p []byte) (int, error) {
 // to a discarding terminal, sends one key per op and waits for the frame it
 // produced: Update, View, the renderer's diff and the write. cpu-ns/op is
 // the process CPU time per key (the wall time per op is mostly the wait for
-// the renderer's next frame tick).
+// the renderer's next frame tick); idle-cpu-ns/op is what the same wall time
+// costs with no key pressed, so the key's own cost is the difference.
 func BenchmarkProgramKey(b *testing.B) {
 	for _, tc := range benchTaxonomies(b) {
 		b.Run(tc.name, func(b *testing.B) {
@@ -61,13 +62,20 @@ func BenchmarkProgramKey(b *testing.B) {
 			}
 			b.ReportAllocs()
 			b.ResetTimer()
-			stop := cpuMeter(b)
+			cpu0, wall0 := cpuNow(), time.Now()
 			for i := range b.N {
 				p.Send(keys[i%len(keys)])
 				wait()
 			}
-			stop()
+			cpu, wall := cpuNow()-cpu0, time.Since(wall0)
 			b.StopTimer()
+			// The same wall time without keys: what the running program costs
+			// anyway (frame ticks, timers), to tell the key's own cost apart.
+			idle0 := cpuNow()
+			time.Sleep(wall)
+			idle := cpuNow() - idle0
+			b.ReportMetric(float64(cpu)/float64(b.N), "cpu-ns/op")
+			b.ReportMetric(float64(idle)/float64(b.N), "idle-cpu-ns/op")
 			p.Quit()
 			if err := <-done; err != nil {
 				b.Fatal(err)
