@@ -31,6 +31,13 @@ func TestCaptureEndToEnd(t *testing.T) {
 	}
 	dir := t.TempDir()
 	bin := filepath.Join(dir, "whycall")
+	t.Cleanup(func() {
+		if t.Failed() {
+			out, _ := os.ReadFile(filepath.Join(dir, "stderr.txt"))
+			logs, _ := os.ReadFile(filepath.Join(dir, "state", "whycall", "whycall.log"))
+			t.Logf("binary's stderr:\n%s\nlog:\n%s", out, logs)
+		}
+	})
 	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
@@ -68,8 +75,9 @@ func TestCaptureEndToEnd(t *testing.T) {
 	}
 	tm.keys("Enter")
 	tm.waitScreen("✓ Saved")
+	pid := tm.pid() // before ctrl+c: the session ends with the process
 	tm.keys("C-c")
-	tm.waitExit()
+	tm.waitGone(pid)
 
 	cs := readDB(t, db)
 	if len(cs) != 2 {
@@ -171,12 +179,6 @@ func (tm *tmux) kill9() {
 		tm.t.Fatalf("kill -9 %d: %v", pid, err)
 	}
 	tm.waitGone(pid)
-}
-
-// waitExit waits for the binary to end by itself.
-func (tm *tmux) waitExit() {
-	tm.t.Helper()
-	tm.waitGone(tm.pid())
 }
 
 func (tm *tmux) waitGone(pid int) {
