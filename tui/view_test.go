@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"image/color"
 	"strings"
 	"testing"
 	"time"
@@ -95,5 +96,23 @@ func TestFooterFitsAt80Columns(t *testing.T) {
 				t.Errorf("footer %d lacks %q: %q", s, want, line)
 			}
 		}
+	}
+}
+
+// TestLightBackground: a light terminal gets the light styles, and the
+// screen says the same things in them.
+func TestLightBackground(t *testing.T) {
+	h := newHarness(t, newStore(t))
+	h.press("3", "f")
+	dark := h.screen()
+	h.send(tea.BackgroundColorMsg{Color: color.White})
+	if h.m.sh.styles.Dark {
+		t.Fatal("a white background kept the dark styles")
+	}
+	if light := h.screen(); light != dark {
+		t.Errorf("light and dark screens differ in text:\n%s\n---\n%s", light, dark)
+	}
+	if h.m.View().Content == "" || !strings.Contains(h.m.View().Content, "\x1b[") {
+		t.Error("the light frame has no styles")
 	}
 }
