@@ -47,6 +47,25 @@ func (a *app) runCapture(ctx context.Context) error {
 		return fmt.Errorf("record taxonomy version in %s: %w", a.cfg.DB, err)
 	}
 
+	// Background sync when a target is configured; a share or collector that
+	// is down shows in the header and never stops the screen.
+	syncStatus, closeSync, err := a.backgroundSync(st)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err := closeSync(); err != nil {
+			log.Error("stop background sync", "err", err)
+		}
+	}()
+	var syncFn tui.SyncFunc
+	if syncStatus != nil {
+		syncFn = func(ctx context.Context) (tui.SyncState, error) {
+			s, err := syncStatus(ctx)
+			return tui.SyncState{Pending: s.Pending, LastSync: s.LastSync, LastErr: s.LastErr}, err
+		}
+	}
+
 	m, err := tui.New(tui.Options{
 		Store:        st,
 		Taxonomy:     tax,
@@ -56,6 +75,7 @@ func (a *app) runCapture(ctx context.Context) error {
 		Site:         a.cfg.Site,
 		Location:     a.cfg.location(),
 		Dark:         true,
+		Sync:         syncFn,
 		SyncInterval: a.cfg.Sync.Interval,
 		Logger:       log,
 		Context:      ctx,
