@@ -380,7 +380,6 @@ func (d *decoder) decodeLocales(f field, t *Taxonomy) {
 	if !ok {
 		return
 	}
-	d.localesKnown = true
 	for _, n := range items {
 		s, ok := d.str(field{f.key, n}, "", "locales")
 		switch {
@@ -394,6 +393,9 @@ func (d *decoder) decodeLocales(f field, t *Taxonomy) {
 		}
 	}
 	t.Locales = slices.Clone(d.locales)
+	// Texts are checked against the locales only if some are valid; else
+	// the one problem with locales is enough.
+	d.localesKnown = len(d.locales) > 0
 }
 
 func (d *decoder) decodeHeader(f field, t *Taxonomy) {

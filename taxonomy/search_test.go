@@ -155,6 +155,19 @@ func TestSearchFoldsDiacritics(t *testing.T) {
 	}
 }
 
+// Letters outside Latin share one bit of the character masks, so a query of
+// one such letter must still be compared, not taken from the masks.
+func TestSearchMatchesOtherScriptsExactly(t *testing.T) {
+	tax := mustLoad(t, apply(t, small, edit{`"praise"`, `en: "Praise"`, `en: "Praise Ωmega"`}))
+	if ms := tax.Search("ж", "en", 0); len(ms) != 0 {
+		t.Errorf("Search(ж) = %v, want nothing", ids(ms))
+	}
+	ms := tax.Search("Ω", "en", 0)
+	if len(ms) != 1 || ms[0].Reason.ID != "praise" || !slices.Equal(ms[0].Positions, []int{7}) {
+		t.Errorf("Search(Ω) = %+v, want praise at rune 7", ms)
+	}
+}
+
 func TestSearchPositionsPointAtTheMatchedCharacters(t *testing.T) {
 	d := taxonomy.Default()
 	ms := d.Search("forsenad", "sv", 1)

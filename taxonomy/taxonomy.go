@@ -2,9 +2,31 @@
 // every report groups by: categories (digit hotkeys) with reasons (letter
 // hotkeys), each reason owned by the department that must remove its cause.
 //
-// A Taxonomy is loaded from YAML (schema_version 1, see default.yaml), validated
-// with file:line positions, and identified by a content hash (Version) so that
-// stored contacts keep the labels of the version they were tagged with.
+// A Taxonomy is loaded from YAML (schema_version 1, documented at the top of
+// default.yaml), validated with file:line positions, and identified by a
+// content hash (Version) so that stored contacts keep the labels of the
+// version they were tagged with.
+//
+// Load reports every problem at once, each with its line and field: unknown
+// or repeated keys, wrong YAML types, malformed YAML, ids that are not
+// snake_case or are used twice (categories and reasons share one id space),
+// hotkeys that are not one character 0-9/a-z or are used twice among
+// siblings, texts missing a declared locale or (labels) longer than
+// MaxLabelRunes, owners, stages, kinds and treatments outside the
+// vocabularies, categories without reasons, more than one catch-all in a
+// category, and kind value without treatment leverage (or the reverse).
+// Beyond the file's header, schema_version 1 as implemented here means:
+//
+//   - A category must have a hotkey; a reason may leave it out (large
+//     taxonomies) and is then found by search only.
+//   - Hotkey "x" belongs to the category's catch-all, and a catch-all must
+//     use it. A catch-all has no treatment.
+//   - A deprecated reason still resolves by id (old contacts keep their
+//     label) but is not offered: it is left out of Offered, ByHotkeys and
+//     Search, and its hotkey and catch-all role are free for a sibling.
+//   - vocab.kinds and vocab.treatments are fixed lists (reports depend on
+//     them); only their labels may change. Owners and stages are free.
+//   - Anchors and aliases are not supported.
 package taxonomy
 
 // Locale is a language code used for labels: "nb", "sv" or "en".

@@ -436,6 +436,12 @@ var validationCases = []validationCase{
 		field: "locales", msg: "locale 'Norsk' must be a lower-case language code",
 	},
 	{
+		name:       "an empty list of locales, once",
+		edits:      []edit{{"", `locales: ["nb", "sv", "en"]`, `locales: []`}},
+		lineAnchor: "", marker: "locales:",
+		field: "locales", msg: "locales is empty",
+	},
+	{
 		name:       "a missing top-level key",
 		edits:      []edit{{"", "default_locale: \"nb\"\n", ""}},
 		lineAnchor: "", marker: "schema_version:",

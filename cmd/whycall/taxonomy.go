@@ -1,10 +1,12 @@
 package main
 
 import (
+	"bufio"
 	"errors"
 	"fmt"
 	"io"
-	"text/tabwriter"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/spf13/cobra"
 
@@ -65,18 +67,10 @@ func newTaxonomyCheckCmd(a *app) *cobra.Command {
 
 // countLine says how big a taxonomy is, e.g. "9 categories, 50 reasons, version 1a2b…".
 func countLine(t *taxonomy.Taxonomy) string {
-	reasons, retired := 0, 0
-	for _, c := range t.Categories {
-		for _, r := range c.Reasons {
-			reasons++
-			if r.Deprecated {
-				retired++
-			}
-		}
-	}
-	s := fmt.Sprintf("%d categories, %d reasons", len(t.Categories), reasons)
-	if retired > 0 {
-		s += fmt.Sprintf(" (%d retired)", retired)
+	st := t.Stats()
+	s := fmt.Sprintf("%d categories, %d reasons", st.Categories, st.Reasons)
+	if st.Deprecated > 0 {
+		s += fmt.Sprintf(" (%d retired)", st.Deprecated)
 	}
 	return s + ", content version " + t.Version
 }
@@ -98,24 +92,43 @@ func newTaxonomyShowCmd(a *app) *cobra.Command {
 	}
 }
 
-// writeTree prints the taxonomy as an aligned tree in locale l.
+// writeTree prints the taxonomy as a tree in locale l, its columns aligned
+// across all categories.
 func writeTree(w io.Writer, t *taxonomy.Taxonomy, l string) error {
 	fmt.Fprintf(w, "%s\n%s v%d · %s\n", t.Name.Get(l, t.DefaultLocale), t.ID, t.Revision, countLine(t))
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	labelW, ownerW := 0, 0
 	for _, c := range t.Categories {
-		fmt.Fprintf(tw, "\n%s\t%s\t\t\n", c.Hotkey, c.Label(l))
 		for _, r := range c.Reasons {
-			label := r.Label(l)
-			if r.Deprecated {
-				label += " (retired)"
-			}
-			hk := r.Hotkey
-			if hk == "" {
-				hk = "·"
-			}
-			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", hk, label,
-				t.Owners.Label(r.Owner, l, t.DefaultLocale), t.Kinds.Label(string(r.Kind), l, t.DefaultLocale))
+			labelW = max(labelW, utf8.RuneCountInString(reasonLabel(r, l)))
+			ownerW = max(ownerW, utf8.RuneCountInString(t.Owners.Label(r.Owner, l, t.DefaultLocale)))
 		}
 	}
-	return tw.Flush()
+	bw := bufio.NewWriter(w)
+	for _, c := range t.Categories {
+		fmt.Fprintf(bw, "\n%s  %s\n", c.Hotkey, c.Label(l))
+		for _, r := range c.Reasons {
+			hk := r.Hotkey
+			if hk == "" {
+				hk = "·" // search only
+			}
+			fmt.Fprintf(bw, "   %s  %s  %s  %s\n", hk, pad(reasonLabel(r, l), labelW),
+				pad(t.Owners.Label(r.Owner, l, t.DefaultLocale), ownerW), t.Kinds.Label(string(r.Kind), l, t.DefaultLocale))
+		}
+	}
+	return bw.Flush()
+}
+
+func reasonLabel(r *taxonomy.Reason, l string) string {
+	if r.Deprecated {
+		return r.Label(l) + " (retired)"
+	}
+	return r.Label(l)
+}
+
+// pad right-pads s with spaces to n runes.
+func pad(s string, n int) string {
+	if k := utf8.RuneCountInString(s); k < n {
+		return s + strings.Repeat(" ", n-k)
+	}
+	return s
 }
