@@ -7,23 +7,23 @@ import (
 	"strings"
 )
 
-// Format is an output format of the summary.
-type Format string
+// SummaryFormat is an output format of the summary.
+type SummaryFormat string
 
 // The summary's output formats.
 const (
-	FormatText     Format = "text"
-	FormatMarkdown Format = "markdown"
-	FormatJSON     Format = "json"
-	FormatHTML     Format = "html"
+	FormatText     SummaryFormat = "text"
+	FormatMarkdown SummaryFormat = "markdown"
+	FormatJSON     SummaryFormat = "json"
+	FormatHTML     SummaryFormat = "html"
 )
 
-// Formats lists every format, for help texts.
-var Formats = []Format{FormatText, FormatMarkdown, FormatJSON, FormatHTML}
+// SummaryFormats lists every format, for help texts.
+var SummaryFormats = []SummaryFormat{FormatText, FormatMarkdown, FormatJSON, FormatHTML}
 
-// ParseFormat reads a format name ("md" is accepted for markdown).
-func ParseFormat(s string) (Format, error) {
-	switch f := Format(strings.ToLower(strings.TrimSpace(s))); f {
+// ParseSummaryFormat reads a format name ("md" is accepted for markdown).
+func ParseSummaryFormat(s string) (SummaryFormat, error) {
+	switch f := SummaryFormat(strings.ToLower(strings.TrimSpace(s))); f {
 	case FormatText, FormatMarkdown, FormatJSON, FormatHTML:
 		return f, nil
 	case "md":
@@ -33,7 +33,7 @@ func ParseFormat(s string) (Format, error) {
 }
 
 // Render writes s in format f; text options apply to FormatText only.
-func Render(w io.Writer, s *Summary, f Format, o TextOptions) error {
+func Render(w io.Writer, s *Summary, f SummaryFormat, o TextOptions) error {
 	switch f {
 	case FormatText:
 		return WriteText(w, s, o)

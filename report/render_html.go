@@ -90,7 +90,7 @@ func WriteHTML(w io.Writer, s *Summary) error {
 	for _, r := range rows {
 		hr := htmlReason{Label: r.Label, Count: p.num(r.Count), Share: p.pct(r.Share, 1), B28: p.decp(r.B28, 1), D7: p.delta(r.Delta7, r.New7),
 			D28: p.delta(r.Delta28, r.New28), Median: p.durp(r.MedianS), Owner: r.OwnerLabel, Flag: r.Flag,
-			Vital: r.Vital, Deprecated: r.Deprecated, Bar: shareBar(r.Share, top, 90, 10), Spark: sparkline(r.Daily, 110, 20)}
+			Vital: r.Vital, Deprecated: r.Deprecated, Bar: shareBar(r.Share, top, 60, 10), Spark: sparkline(r.Daily, 80, 18)}
 		switch {
 		case r.Spike:
 			hr.FlagClass = "spike"
@@ -245,8 +245,9 @@ var htmlTemplate = template.Must(template.New("summary").Parse(`<!DOCTYPE html>
   td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
   tr.vital td:first-child { font-weight: 600; }
   tr.vital td:first-child::before { content: "● "; color: #2c6fbb; }
+  table.reasons { font-size: 13px; }
+  table.reasons td, table.reasons th { padding: 3px 4px; }
   td.flag { white-space: nowrap; }
-  td.label { min-width: 11em; }
   .spike { color: #b42318; font-weight: 600; }
   .drop { color: #1f6f8b; font-weight: 600; }
   .trend { color: #a15c00; }
@@ -261,6 +262,7 @@ var htmlTemplate = template.Must(template.New("summary").Parse(`<!DOCTYPE html>
   footer { margin-top: 28px; font-size: 12px; color: #5b6670; }
   @media print {
     body { padding: 0; max-width: none; font-size: 11px; }
+    table.reasons { font-size: 10px; }
     h2 { break-after: avoid; }
     tr, li, .notice { break-inside: avoid; }
     @page { size: A4; margin: 14mm; }
@@ -280,11 +282,11 @@ var htmlTemplate = template.Must(template.New("summary").Parse(`<!DOCTYPE html>
 <p><strong>{{.Ph.FixFirst}}</strong></p>
 {{if .Ph.FixFirstMinutes}}<p class="muted">{{.Ph.FixFirstMinutes}}</p>{{end}}
 {{if .Ph.FixFirst7d}}<p class="muted">{{.Ph.FixFirst7d}}</p>{{end}}
-<table>
+<table class="reasons">
 <thead><tr><th>{{index .Msg "reason"}}</th><th></th><th class="n">{{index .Msg "count"}}</th><th class="n">{{index .Msg "share"}}</th>
 <th class="n">{{index .Msg "baseline28"}}</th><th class="n">Δ7</th><th class="n">Δ28</th><th class="n">{{index .Msg "median"}}</th><th>{{index .Msg "owner"}}</th><th>28 d</th><th>{{index .Msg "flag"}}</th></tr></thead>
 <tbody>
-{{range .Reasons}}<tr{{if .Vital}} class="vital"{{end}}><td class="label{{if .Deprecated}} dep{{end}}">{{.Label}}</td><td>{{.Bar}}</td><td class="n">{{.Count}}</td><td class="n">{{.Share}}</td>
+{{range .Reasons}}<tr{{if .Vital}} class="vital"{{end}}><td{{if .Deprecated}} class="dep"{{end}}>{{.Label}}</td><td>{{.Bar}}</td><td class="n">{{.Count}}</td><td class="n">{{.Share}}</td>
 <td class="n">{{.B28}}</td><td class="n">{{.D7}}</td><td class="n">{{.D28}}</td><td class="n">{{.Median}}</td><td>{{.Owner}}</td><td>{{.Spark}}</td><td class="flag {{.FlagClass}}">{{.Flag}}</td></tr>
 {{end}}</tbody>
 </table>

@@ -34,7 +34,7 @@ func golden(t *testing.T, name string, got []byte) {
 	}
 }
 
-func render(t *testing.T, s *Summary, f Format, o TextOptions) []byte {
+func render(t *testing.T, s *Summary, f SummaryFormat, o TextOptions) []byte {
 	t.Helper()
 	var b bytes.Buffer
 	if err := Render(&b, s, f, o); err != nil {
@@ -47,7 +47,7 @@ func TestRenderingsOfTheHandMadeDay(t *testing.T) {
 	f := handMade(t)
 	for _, c := range []struct {
 		lang   string
-		format Format
+		format SummaryFormat
 		file   string
 	}{
 		{"nb", FormatText, "hand.nb.txt"},

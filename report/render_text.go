@@ -103,8 +103,8 @@ func cell(s string, w int, right bool) string {
 	return s + gap
 }
 
-// column is one column of the reason table.
-type column struct {
+// textColumn is one column of the reason table.
+type textColumn struct {
 	key   string
 	width int
 	right bool
@@ -113,8 +113,8 @@ type column struct {
 // reasonTable returns the reason table's columns for a width: at 100, 2 +
 // 28 + 6 + 7 + 7 + 7 + 6 + 13 + 15 + 8 separating spaces = 99 columns; a
 // narrower table drops Δ7, then narrows the label and owner columns.
-func reasonTable(width int) []column {
-	cols := []column{
+func reasonTable(width int) []textColumn {
+	cols := []textColumn{
 		{"reason", 28, false}, {"count", 6, true}, {"share", 7, true}, {"Δ7", 7, true}, {"Δ28", 7, true},
 		{"median", 6, true}, {"owner", 13, false}, {"flag", 15, false},
 	}

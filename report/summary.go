@@ -1,14 +1,12 @@
-// Package report turns stored contacts into what people read: the team
-// lead's summary (Summarize) with its renderers for text, Markdown, HTML and
-// JSON, and the export writers.
-//
-// Every figure of the summary is defined in summary-metrics.md. Multi-day
+package report
+
+// The team lead's summary (Summarize) and its renderers for text, Markdown,
+// HTML and JSON. Every figure is defined in summary-metrics.md. Multi-day
 // figures (baselines, Pareto, spike tests, ranges) come from the store's
 // daily reason rollup; figures that need single contacts (hourly volume,
 // medians, repeats, measured FCR, notes) read only the day's contacts.
 // A Summary is plain data: rendering it does no I/O, so a TUI view can
 // compute it in a command and draw it later.
-package report
 
 import (
 	"context"

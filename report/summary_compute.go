@@ -279,7 +279,7 @@ type computer struct {
 
 	roll  *rollup
 	s     *Summary
-	info  map[string]reasonInfo
+	info  map[string]reasonMeta
 	rows  map[string]*ReasonRow
 	total counts // the range's totals
 	// detail figures per reason, from single contacts
@@ -350,11 +350,11 @@ func (c *computer) reasonRows() {
 		ids = append(ids, id)
 	}
 	slices.Sort(ids)
-	c.info = make(map[string]reasonInfo, len(ids))
+	c.info = make(map[string]reasonMeta, len(ids))
 	c.rows = make(map[string]*ReasonRow, len(ids))
 	for _, id := range ids {
 		cur := roll.sum(id, p.from, p.to)
-		ri := c.reasonInfo(id)
+		ri := c.reasonMeta(id)
 		c.info[id] = ri
 		row := ReasonRow{
 			ID: id, Label: ri.label, Category: ri.category, CategoryLabel: ri.categoryLabel,
@@ -429,9 +429,9 @@ func (c *computer) reasonRows() {
 	}
 }
 
-// reasonInfo describes id from the newest taxonomy version its contacts in
+// reasonMeta describes id from the newest taxonomy version its contacts in
 // the range used, or the newest stored version that has it.
-func (c *computer) reasonInfo(id string) reasonInfo {
+func (c *computer) reasonMeta(id string) reasonMeta {
 	rank := -1
 	if vs := c.versions[id]; len(vs) > 0 {
 		rank = c.in.lab.newestOf(vs)
@@ -449,7 +449,7 @@ func (c *computer) current() *taxonomy.Taxonomy {
 
 // retired reports whether a known reason is no longer offered: deprecated
 // or gone in the current taxonomy.
-func (c *computer) retired(ri reasonInfo) bool {
+func (c *computer) retired(ri reasonMeta) bool {
 	if !ri.known {
 		return false
 	}

@@ -36,10 +36,10 @@ func loadVersion(ctx context.Context, src Source, version string) (*taxonomy.Tax
 	return t, nil
 }
 
-// reasonInfo is what the summary shows of a reason: taken from the taxonomy
+// reasonMeta is what the summary shows of a reason: taken from the taxonomy
 // version its contacts used, so retired and renamed reasons keep their
 // labels.
-type reasonInfo struct {
+type reasonMeta struct {
 	id, label                 string
 	category, categoryLabel   string
 	owner, ownerLabel         string
@@ -50,14 +50,14 @@ type reasonInfo struct {
 	taxonomyRank, taxonomyRev int
 }
 
-// labeler resolves reason ids to reasonInfo through the stored taxonomies.
+// labeler resolves reason ids to reasonMeta through the stored taxonomies.
 type labeler struct {
 	lang     string
 	opt      Options
 	versions []store.TaxonomyVersion // oldest first
 	rank     map[string]int          // version → index in versions
 	tax      []*taxonomy.Taxonomy    // by rank; nil where unloadable
-	cache    map[string]reasonInfo   // "rank/id" → info
+	cache    map[string]reasonMeta   // "rank/id" → info
 	// unreadable lists stored versions whose YAML no longer loads; their
 	// reasons fall back to other versions or show their ids.
 	unreadable []string
@@ -73,7 +73,7 @@ func newLabeler(ctx context.Context, src Source, opt Options) (*labeler, error) 
 		return cmp.Or(a.AddedAt.Compare(b.AddedAt), cmp.Compare(a.Revision, b.Revision))
 	})
 	l := &labeler{lang: opt.Lang, opt: opt, versions: vs, rank: make(map[string]int, len(vs)),
-		tax: make([]*taxonomy.Taxonomy, len(vs)), cache: map[string]reasonInfo{}}
+		tax: make([]*taxonomy.Taxonomy, len(vs)), cache: map[string]reasonMeta{}}
 	for i, v := range vs {
 		l.rank[v.Version] = i
 		t, err := loadVersion(ctx, src, v.Version)
@@ -119,12 +119,12 @@ func (l *labeler) newestOf(versions map[string]bool) int {
 
 // info describes reason id as taxonomy version rank has it (rank < 0: the
 // newest stored version that has the reason).
-func (l *labeler) info(id string, rank int) reasonInfo {
+func (l *labeler) info(id string, rank int) reasonMeta {
 	key := fmt.Sprint(rank, "/", id)
 	if ri, ok := l.cache[key]; ok {
 		return ri
 	}
-	ri := reasonInfo{id: id, label: id, taxonomyRank: -1}
+	ri := reasonMeta{id: id, label: id, taxonomyRank: -1}
 	if id == "" {
 		ri.label = msg(l.lang, "no_reason")
 	}
@@ -152,8 +152,8 @@ func (l *labeler) info(id string, rank int) reasonInfo {
 	return ri
 }
 
-func (l *labeler) describe(t *taxonomy.Taxonomy, r *taxonomy.Reason) reasonInfo {
-	ri := reasonInfo{
+func (l *labeler) describe(t *taxonomy.Taxonomy, r *taxonomy.Reason) reasonMeta {
+	ri := reasonMeta{
 		id:          r.ID,
 		label:       r.Label(l.lang),
 		category:    r.Category,

@@ -91,7 +91,7 @@ func TestPlantedSpikeIsFoundAlone(t *testing.T) {
 func summarizeRows(rows []store.ReasonDay, base, last Day, opt Options) *Summary {
 	opt = opt.withDefaults()
 	p := &plan{from: last, to: last, days: 1, base: base, shift: 7, periods: 4, complete: true}
-	lab := &labeler{lang: opt.Lang, opt: opt, rank: map[string]int{}, cache: map[string]reasonInfo{}}
+	lab := &labeler{lang: opt.Lang, opt: opt, rank: map[string]int{}, cache: map[string]reasonMeta{}}
 	c := &computer{p: p, opt: opt, in: &inputs{rows: rows, lab: lab}, loc: time.UTC, test: opt.spikeTest(), firstData: base}
 	c.roll = newRollup(base, last, rows)
 	c.total = c.roll.total(last, last)

@@ -17,14 +17,6 @@ import (
 	"whycall/taxonomy"
 )
 
-var oslo = func() *time.Location {
-	loc, err := time.LoadLocation("Europe/Oslo")
-	if err != nil {
-		panic(err)
-	}
-	return loc
-}()
-
 // fixture is a test store with the two test taxonomy versions saved
 // (v1, then v2: delivery_late renamed, invoice_unclear retired, fax_order
 // dropped) and a builder for contacts.
