@@ -113,9 +113,9 @@ func (a *app) runSummary(ctx context.Context, f summaryFlags) error {
 
 // summaryFormat is the --format asked for, or the one --out's extension
 // names, or text.
-func summaryFormat(flag, out string) (report.Format, error) {
+func summaryFormat(flag, out string) (report.SummaryFormat, error) {
 	if flag != "" {
-		f, err := report.ParseFormat(flag)
+		f, err := report.ParseSummaryFormat(flag)
 		if err != nil {
 			return "", fmt.Errorf("--format: %w", err)
 		}
