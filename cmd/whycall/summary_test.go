@@ -16,22 +16,12 @@ import (
 	"whycall/taxonomy"
 )
 
-// runSummaryCLI runs whycall with args, with the summary command added if
-// the root does not have it yet.
+// runSummaryCLI runs whycall with args in the environment env.
 func runSummaryCLI(t *testing.T, env func(string) string, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
 	var out, errb bytes.Buffer
-	a := &app{env: env, stdout: &out, stderr: &errb}
-	root := newRootCmd(a)
-	if c, _, _ := root.Find([]string{"summary"}); c == root {
-		root.AddCommand(newSummaryCmd(a))
-	}
-	root.SetArgs(args)
-	err := root.ExecuteContext(context.Background())
-	if err != nil {
-		fmt.Fprintf(&errb, "whycall: %v\n", err)
-	}
-	return exitCode(err), out.String(), errb.String()
+	code = run(context.Background(), args, &out, &errb, env)
+	return code, out.String(), errb.String()
 }
 
 // summaryDB makes a database with a few days of contacts ending yesterday
