@@ -57,7 +57,7 @@ func (a *app) runIngest(ctx context.Context, dir string) (err error) {
 	for _, s := range rep.Skipped {
 		fmt.Fprintf(a.stderr, "skipped %s: %s\n", s.File, s.Why)
 	}
-	fmt.Fprintf(a.stdout, "%s into %s\n", rep, st.Path())
+	fmt.Fprintf(a.stdout, "%s: %s\n", st.Path(), rep)
 	if err != nil {
 		return fmt.Errorf("ingest %s stopped; run it again to go on: %w", dir, err)
 	}
