@@ -19,11 +19,16 @@ const contactCols = `id, agent, team, site, channel, started_at, ended_at, reaso
 const (
 	sqlGet    = `SELECT ` + contactCols + ` FROM contacts WHERE id = ?`
 	sqlInsert = `INSERT INTO contacts (id, agent, team, site, channel, started_at, ended_at,
-	reasons, primary_reason, outcome, customer_ref, note, taxonomy_version, rev, updated_at, deleted)
-	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`
-	sqlUpdate = `UPDATE contacts SET agent = ?, team = ?, site = ?, channel = ?, started_at = ?,
-	ended_at = ?, reasons = ?, primary_reason = ?, outcome = ?, customer_ref = ?, note = ?,
-	taxonomy_version = ?, rev = ?, updated_at = ?, deleted = ? WHERE id = ?`
+	reasons, primary_reason, outcome, customer_ref, note, taxonomy_version, rev, updated_at, deleted,
+	prev_at, next_at)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`
+	// A row that stops being a member (see neighbours.go) loses its
+	// neighbours here; a member's are set right by fixNeighbours.
+	sqlUpdate = `UPDATE contacts SET agent = ?1, team = ?2, site = ?3, channel = ?4, started_at = ?5,
+	ended_at = ?6, reasons = ?7, primary_reason = ?8, outcome = ?9, customer_ref = ?10, note = ?11,
+	taxonomy_version = ?12, rev = ?13, updated_at = ?14, deleted = ?15,
+	prev_at = CASE WHEN ?6 IS NOT NULL AND NOT ?15 AND ?10 <> '' THEN prev_at END,
+	next_at = CASE WHEN ?6 IS NOT NULL AND NOT ?15 AND ?10 <> '' THEN next_at END WHERE id = ?16`
 	// INDEXED BY makes SQLite fail rather than fall back to a scan.
 	sqlRecent = `SELECT ` + contactCols + ` FROM contacts INDEXED BY contacts_started
 	WHERE started_at >= ? AND agent = ? AND ended_at IS NOT NULL AND deleted = 0
@@ -105,12 +110,26 @@ func splitReasons(s string) []string {
 // reasonSep joins reason ids in the reasons column.
 const reasonSep = "|"
 
-// row is the contact as column values for insert and update (in sqlInsert's
-// order, id first).
+// row is the contact as column values for update (in sqlInsert's order,
+// id first, without the neighbours).
 func row(c *Contact) []any { return appendRow(make([]any, 0, insertCols), c) }
 
 // insertCols is how many values sqlInsert takes per contact.
-const insertCols = 16
+const insertCols = 18
+
+// insertArgs is the contact and its neighbours as sqlInsert's values.
+func insertArgs(args []any, c *Contact, l links) []any {
+	return append(appendRow(args, c), nullable(l.prev), nullable(l.next))
+}
+
+// nullable is v as a driver value: nil or int64, which database/sql passes
+// on without asking a Valuer.
+func nullable(v sql.NullInt64) any {
+	if !v.Valid {
+		return nil
+	}
+	return v.Int64
+}
 
 // appendRow appends row(c) to args.
 func appendRow(args []any, c *Contact) []any {
@@ -200,6 +219,11 @@ func (s *Store) mutate(ctx context.Context, op, id string, undelete bool, change
 		if _, err := tx.StmtContext(ctx, s.stmtUpdate).ExecContext(ctx, updateArgs(&c)...); err != nil {
 			return driverError(err)
 		}
+		spans := refSpans{}
+		spans.change(&old, &c)
+		if _, err := s.fixNeighbours(ctx, tx, spans, nil); err != nil {
+			return err
+		}
 		d := s.newDelta()
 		d.add(&old, -1)
 		d.add(&c, +1)
@@ -262,7 +286,8 @@ func (s *Store) StartDraft(ctx context.Context, d Draft) (Contact, error) {
 		if err := checkContact(&c); err != nil {
 			return err
 		}
-		_, err := tx.StmtContext(ctx, s.stmtInsert).ExecContext(ctx, row(&c)...)
+		// A draft has no neighbours.
+		_, err := tx.StmtContext(ctx, s.stmtInsert).ExecContext(ctx, insertArgs(nil, &c, links{})...)
 		return driverError(err)
 	})
 	if err != nil {

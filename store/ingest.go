@@ -402,6 +402,7 @@ func (in *Ingester) ingest(b *IngestBatch, now time.Time, res *IngestResult) err
 		return err
 	}
 	d := in.s.newDelta()
+	spans := refSpans{}
 	fresh := make([]*Contact, 0, len(b.Contacts))
 	for i := range b.Contacts {
 		c := &b.Contacts[i]
@@ -410,6 +411,7 @@ func (in *Ingester) ingest(b *IngestBatch, now time.Time, res *IngestResult) err
 		case !ok:
 			fresh = append(fresh, c)
 			d.add(c, +1)
+			spans.change(nil, c)
 			res.Accepted++
 		case c.Rev == old:
 			res.Duplicate++
@@ -430,10 +432,27 @@ func (in *Ingester) ingest(b *IngestBatch, now time.Time, res *IngestResult) err
 			}
 			d.add(&prev, -1)
 			d.add(c, +1)
+			spans.change(&prev, c)
 			res.Accepted++
 		}
 	}
-	if err := in.insert(fresh); err != nil {
+	// The updates above are written; the new rows go in with their
+	// neighbours.
+	var members []*Contact
+	for _, c := range fresh {
+		if member(c) {
+			members = append(members, c)
+		}
+	}
+	ls, err := fixNeighbours(zNeighbours{in.conn}, spans, members)
+	if err != nil {
+		return err
+	}
+	nbs := make(map[*Contact]links, len(members))
+	for i, c := range members {
+		nbs[c] = ls[i]
+	}
+	if err := in.insert(fresh, nbs); err != nil {
 		return err
 	}
 	return in.applyDelta(d)
@@ -470,9 +489,9 @@ func (in *Ingester) storedRevs(cs []Contact) (map[string]int64, error) {
 // statements, fewer trips through the engine.
 const insertRows = 50
 
-// insert inserts new contacts with synced_rev = rev, insertRows per
-// statement.
-func (in *Ingester) insert(cs []*Contact) error {
+// insert inserts new contacts with synced_rev = rev and their neighbours
+// (none for those missing from nbs), insertRows per statement.
+func (in *Ingester) insert(cs []*Contact, nbs map[*Contact]links) error {
 	for len(cs) > 0 {
 		n := min(len(cs), insertRows)
 		st, err := in.conn.Prepare(sqlInsertRows(n))
@@ -480,7 +499,10 @@ func (in *Ingester) insert(cs []*Contact) error {
 			return err
 		}
 		for i, c := range cs[:n] {
-			bindContact(st, i*17, c)
+			bindContact(st, i*19, c)
+			l := nbs[c]
+			bindNullInt64Z(st, i*19+18, l.prev)
+			bindNullInt64Z(st, i*19+19, l.next)
 		}
 		if err := stepZ(st); err != nil {
 			return fmt.Errorf("insert contacts: %w", err)
@@ -497,18 +519,22 @@ const ingestCols = `id, agent, team, site, channel, started_at, ended_at, reason
 
 // sqlIngestUpdate replaces a stored contact with a newer revision; its
 // parameters are bound as for an insert, the id first.
+// A row that stops being a member (see neighbours.go) loses its neighbours
+// here; a member's are set right by fixNeighbours.
 const sqlIngestUpdate = `UPDATE OR ROLLBACK contacts SET (` + ingestCols + `) =
-	(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17) WHERE id = ?1`
+	(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17),
+	prev_at = CASE WHEN ?7 IS NOT NULL AND NOT ?16 AND ?11 <> '' THEN prev_at END,
+	next_at = CASE WHEN ?7 IS NOT NULL AND NOT ?16 AND ?11 <> '' THEN next_at END WHERE id = ?1`
 
-// sqlInsertRows is an INSERT of n contacts.
+// sqlInsertRows is an INSERT of n contacts with their neighbours.
 func sqlInsertRows(n int) string {
 	var b strings.Builder
-	b.WriteString(`INSERT OR ROLLBACK INTO contacts (` + ingestCols + `) VALUES `)
+	b.WriteString(`INSERT OR ROLLBACK INTO contacts (` + ingestCols + `, prev_at, next_at) VALUES `)
 	for i := 0; i < n; i++ {
 		if i > 0 {
 			b.WriteByte(',')
 		}
-		b.WriteString("(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
+		b.WriteString("(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
 	}
 	return b.String()
 }

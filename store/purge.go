@@ -35,6 +35,7 @@ func (s *Store) Purge(ctx context.Context, before time.Time) (int, error) {
 		}
 		upd := tx.StmtContext(ctx, s.stmtUpdate)
 		d := s.newDelta()
+		spans := refSpans{}
 		for i := range old {
 			c := old[i]
 			c.Note, c.CustomerRef = "", ""
@@ -44,8 +45,12 @@ func (s *Store) Purge(ctx context.Context, before time.Time) (int, error) {
 			}
 			d.add(&old[i], -1)
 			d.add(&c, +1)
+			spans.change(&old[i], &c)
 		}
 		n = len(old)
+		if _, err := s.fixNeighbours(ctx, tx, spans, nil); err != nil {
+			return err
+		}
 		return s.applyDelta(ctx, tx, d)
 	})
 	if err != nil {

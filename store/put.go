@@ -38,18 +38,43 @@ func (s *Store) putMany(ctx context.Context, cs []Contact) error {
 		return nil
 	}
 	return s.write(ctx, func(tx *sql.Tx, now time.Time) error {
-		p := putter{s: s, ctx: ctx, tx: tx, d: s.newDelta()}
-		norm := make([]Contact, 0, min(len(cs), putChunk))
-		for start := 0; start < len(cs); start += putChunk {
-			norm = norm[:0]
-			for _, c := range cs[start:min(start+putChunk, len(cs))] {
-				c = s.normalize(c, now)
-				if err := checkContact(&c); err != nil {
-					return err
-				}
-				norm = append(norm, c)
+		norm := make([]Contact, len(cs))
+		for i, c := range cs {
+			norm[i] = s.normalize(c, now)
+			if err := checkContact(&norm[i]); err != nil {
+				return err
 			}
-			if err := p.put(norm); err != nil {
+		}
+		p := putter{s: s, ctx: ctx, tx: tx, d: s.newDelta(), spans: refSpans{}}
+		// The neighbours, reckoned as if every contact were new, so that
+		// new rows are written with theirs. Where some were stored already
+		// that guess is wrong, and the neighbours are reckoned again once
+		// all rows are written.
+		var members []*Contact
+		var at []int
+		for i := range norm {
+			if c := &norm[i]; member(c) {
+				members = append(members, c)
+				at = append(at, i)
+				p.spans.change(nil, c)
+			}
+		}
+		ls, err := s.fixNeighbours(ctx, tx, p.spans, members)
+		if err != nil {
+			return err
+		}
+		p.links = make([]links, len(norm))
+		for j, i := range at {
+			p.links[i] = ls[j]
+		}
+		for start := 0; start < len(norm); start += putChunk {
+			end := min(start+putChunk, len(norm))
+			if err := p.put(norm[start:end], p.links[start:end]); err != nil {
+				return err
+			}
+		}
+		if p.stored {
+			if _, err := s.fixNeighbours(ctx, tx, p.spans, nil); err != nil {
 				return err
 			}
 		}
@@ -75,30 +100,34 @@ type putter struct {
 	ctx      context.Context
 	tx       *sql.Tx
 	d        *delta
+	spans    refSpans // every place a member came, went or moved
+	links    []links  // the new contacts' neighbours
+	stored   bool     // some ids were stored already
 	ins, upd *sql.Stmt
 	chunk    *sql.Stmt
 	args     []any
 }
 
-// put inserts cs: a whole chunk with one statement, a short one row by row.
-// When some of a chunk's ids are already stored, the chunk is rolled back to
-// a savepoint and done row by row, which sorts out which rev wins.
-func (p *putter) put(cs []Contact) error {
+// put inserts cs with their neighbours ls: a whole chunk with one
+// statement, a short one row by row. When some of a chunk's ids are already
+// stored, the chunk is rolled back to a savepoint and done row by row,
+// which sorts out which rev wins.
+func (p *putter) put(cs []Contact, ls []links) error {
 	if len(cs) == putChunk {
-		done, err := p.putChunk(cs)
+		done, err := p.putChunk(cs, ls)
 		if done || err != nil {
 			return err
 		}
 	}
 	for i := range cs {
-		if err := p.putOne(&cs[i]); err != nil {
+		if err := p.putOne(&cs[i], ls[i]); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func (p *putter) putChunk(cs []Contact) (bool, error) {
+func (p *putter) putChunk(cs []Contact, ls []links) (bool, error) {
 	if p.chunk == nil {
 		p.chunk = p.tx.StmtContext(p.ctx, p.s.stmtInsertChunk)
 	}
@@ -107,7 +136,7 @@ func (p *putter) putChunk(cs []Contact) (bool, error) {
 	}
 	p.args = p.args[:0]
 	for i := range cs {
-		p.args = appendRow(p.args, &cs[i])
+		p.args = insertArgs(p.args, &cs[i], ls[i])
 	}
 	res, err := p.chunk.ExecContext(p.ctx, p.args...)
 	if err != nil {
@@ -130,11 +159,11 @@ func (p *putter) putChunk(cs []Contact) (bool, error) {
 	return true, nil
 }
 
-func (p *putter) putOne(c *Contact) error {
+func (p *putter) putOne(c *Contact, l links) error {
 	if p.ins == nil {
 		p.ins = p.tx.StmtContext(p.ctx, p.s.stmtInsert)
 	}
-	res, err := p.ins.ExecContext(p.ctx, row(c)...)
+	res, err := p.ins.ExecContext(p.ctx, insertArgs(nil, c, l)...)
 	if err != nil {
 		return fmt.Errorf("insert %s: %w", c.ID, driverError(err))
 	}
@@ -144,6 +173,7 @@ func (p *putter) putOne(c *Contact) error {
 		p.d.add(c, +1)
 		return nil
 	}
+	p.stored = true
 	return p.replace(c)
 }
 
@@ -164,6 +194,7 @@ func (p *putter) replace(c *Contact) error {
 	}
 	p.d.add(&old, -1)
 	p.d.add(c, +1)
+	p.spans.change(&old, c)
 	return nil
 }
 

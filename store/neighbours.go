@@ -1,0 +1,456 @@
+package store
+
+import (
+	"cmp"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"zombiezen.com/go/sqlite"
+)
+
+// Each contact's neighbours by customer reference (migration 0003): for a
+// member — a finished, not deleted contact with a customer reference —
+// prev_at is the start of the latest other member with the same reference
+// that started strictly before it, and next_at the start of the earliest
+// one that started strictly after it; NULL when there is none, and NULL on
+// every contact that is not a member. With them the summary tells from a
+// contact's own row whether any same-customer contact falls in its repeat
+// window, and searches the customer_ref index only for the few that have one.
+//
+// Contacts arrive out of order (a collector ingests batches from many
+// desks), so storing, deleting or re-referencing one contact can change its
+// neighbours' values too. Every write path records the (reference, start)
+// places it changes in a refSpans and calls fixNeighbours in the same
+// transaction, which reads the stored members around those places and
+// rewrites the values that are no longer right. The bulk paths call it
+// before inserting their new members and write those with their values, so
+// that a new row is written once. Statements that rewrite a whole row clear
+// both values when the row stops being a member (see sqlUpdate).
+
+// member reports whether c counts for its reference's neighbours.
+func member(c *Contact) bool {
+	return c != nil && c.CustomerRef != "" && !c.Draft() && !c.Deleted
+}
+
+// refSpans collects, per customer reference, the earliest and latest start
+// at which a member came, went or moved during one transaction.
+type refSpans map[string][2]int64
+
+// change records the places a contact's change from old to new (nil old:
+// a new contact) touches: none when it stays the same member.
+func (r refSpans) change(old, new *Contact) {
+	om, nm := member(old), member(new)
+	if om && nm && old.CustomerRef == new.CustomerRef && old.StartedAt.Equal(new.StartedAt) {
+		return
+	}
+	if om {
+		r.add(old.CustomerRef, old.StartedAt.UnixMilli())
+	}
+	if nm {
+		r.add(new.CustomerRef, new.StartedAt.UnixMilli())
+	}
+}
+
+func (r refSpans) add(ref string, at int64) {
+	if s, ok := r[ref]; ok {
+		r[ref] = [2]int64{min(s[0], at), max(s[1], at)}
+		return
+	}
+	r[ref] = [2]int64{at, at}
+}
+
+// links are a member's neighbours as stored in prev_at and next_at.
+type links struct{ prev, next sql.NullInt64 }
+
+// refSpan is one reference's span of changed starts.
+type refSpan struct {
+	ref    string
+	lo, hi int64
+}
+
+// spanSQL selects the members of the span [lo, hi] of reference ref (SQL
+// expressions), from the latest one before lo to the earliest one after hi,
+// with their stored neighbours.
+func spanSQL(ref, lo, hi string) string {
+	member := `p.customer_ref = ` + ref + ` AND p.customer_ref <> '' AND p.ended_at IS NOT NULL AND p.deleted = 0`
+	return `c.customer_ref = ` + ref + ` AND c.customer_ref <> ''
+	AND c.started_at >= coalesce((SELECT p.started_at FROM contacts AS p
+		WHERE ` + member + ` AND p.started_at < ` + lo + ` ORDER BY p.started_at DESC LIMIT 1), ` + lo + `)
+	AND c.started_at <= coalesce((SELECT p.started_at FROM contacts AS p
+		WHERE ` + member + ` AND p.started_at > ` + hi + ` ORDER BY p.started_at LIMIT 1), ` + hi + `)
+	AND c.ended_at IS NOT NULL AND c.deleted = 0`
+}
+
+// sqlSpanMembers reads the members of many spans, given as a JSON array of
+// [ref, lo, hi], in one statement; the first column is the span's index.
+// The CROSS JOIN keeps the spans outside, so that each one is a range of
+// the customer_ref index.
+var sqlSpanMembers = `SELECT k.key, c.rowid, c.started_at, c.prev_at, c.next_at
+	FROM (SELECT key, value->>0 AS ref, value->>1 AS lo, value->>2 AS hi FROM json_each(?1)) AS k
+	CROSS JOIN contacts AS c WHERE ` + spanSQL("k.ref", "k.lo", "k.hi")
+
+// sqlMembersBefore and sqlMembersFrom walk a reference's members (?1) back
+// from before ?2 and on from ?2, for the ingester, which stops each walk
+// where its span ends: two index searches in all.
+const (
+	sqlMembersBefore = `SELECT rowid, started_at, prev_at, next_at FROM contacts
+		WHERE customer_ref = ?1 AND customer_ref <> '' AND started_at < ?2 AND ended_at IS NOT NULL AND deleted = 0
+		ORDER BY started_at DESC`
+	sqlMembersFrom = `SELECT rowid, started_at, prev_at, next_at FROM contacts
+		WHERE customer_ref = ?1 AND customer_ref <> '' AND started_at >= ?2 AND ended_at IS NOT NULL AND deleted = 0
+		ORDER BY started_at`
+)
+
+// sqlSetNeighbours sets prev_at and next_at of rows given as a JSON array
+// of [rowid, prev, next] (null for none).
+const sqlSetNeighbours = `UPDATE contacts SET prev_at = u.value->>1, next_at = u.value->>2
+	FROM json_each(?1) AS u WHERE contacts.rowid = u.value->>0`
+
+// sqlSetNeighboursOne sets one row's prev_at and next_at.
+const sqlSetNeighboursOne = `UPDATE contacts SET prev_at = ?2, next_at = ?3 WHERE rowid = ?1`
+
+// spanRow is one member of a span: stored (rowid > 0) or about to be
+// inserted (rowid −1 − its index among the new members).
+type spanRow struct {
+	span         int
+	rowid, start int64
+	links
+}
+
+// neighbourConn runs a fix-up's statements on the writing connection.
+type neighbourConn interface {
+	// spanMembers calls row for every stored member of the spans.
+	spanMembers(spans []refSpan, row func(spanRow)) error
+	// setNeighbours writes the links of stored rows.
+	setNeighbours(rows []spanRow) error
+}
+
+// fixNeighbours sets prev_at and next_at right around every place in r. It
+// runs inside the write transaction: after the rows were written, or before
+// members are inserted, which are then passed as fresh: their links are
+// returned (in order) to be written with them. Rows already stored whose
+// links change are rewritten here.
+func fixNeighbours(conn neighbourConn, r refSpans, fresh []*Contact) ([]links, error) {
+	if len(r) == 0 {
+		return make([]links, len(fresh)), nil
+	}
+	spans := make([]refSpan, 0, len(r))
+	index := make(map[string]int, len(r))
+	for ref, s := range r {
+		index[ref] = len(spans)
+		spans = append(spans, refSpan{ref, s[0], s[1]})
+	}
+	rows := make([]spanRow, 0, 2*len(spans)+len(fresh))
+	for i, c := range fresh {
+		span, ok := index[c.CustomerRef]
+		if !ok || !member(c) {
+			return nil, fmt.Errorf("new contact %s is not a member of a changed span", c.ID)
+		}
+		rows = append(rows, spanRow{span: span, rowid: -1 - int64(i), start: c.StartedAt.UnixMilli()})
+	}
+	if err := conn.spanMembers(spans, func(r spanRow) { rows = append(rows, r) }); err != nil {
+		return nil, fmt.Errorf("read neighbours: %w", err)
+	}
+	slices.SortFunc(rows, func(a, b spanRow) int {
+		return cmp.Or(cmp.Compare(a.span, b.span), cmp.Compare(a.start, b.start))
+	})
+	out := make([]links, len(fresh))
+	var stored []spanRow
+	for len(rows) > 0 {
+		end := 1
+		for end < len(rows) && rows[end].span == rows[0].span {
+			end++
+		}
+		s := spans[rows[0].span]
+		for _, w := range spanNeighbours(rows[:end], s.lo, s.hi) {
+			if w.rowid < 0 {
+				out[-1-w.rowid] = w.links
+			} else {
+				stored = append(stored, w)
+			}
+		}
+		rows = rows[end:]
+	}
+	if len(stored) > 0 {
+		if err := conn.setNeighbours(stored); err != nil {
+			return nil, fmt.Errorf("write neighbours: %w", err)
+		}
+	}
+	return out, nil
+}
+
+// spanNeighbours computes the neighbours of the members of one span (rows,
+// in start order: every member from the latest one before lo to the
+// earliest one after hi) and returns the rows whose links differ, with the
+// right ones. A member before lo keeps its prev_at and one after hi its
+// next_at: nothing changed on their far side.
+func spanNeighbours(rows []spanRow, lo, hi int64) []spanRow {
+	var out []spanRow
+	for i := 0; i < len(rows); {
+		// rows[i:j] start at the same time.
+		j := i + 1
+		for j < len(rows) && rows[j].start == rows[i].start {
+			j++
+		}
+		at := rows[i].start
+		var want links
+		if i > 0 {
+			want.prev = sql.NullInt64{Int64: rows[i-1].start, Valid: true}
+		}
+		if j < len(rows) {
+			want.next = sql.NullInt64{Int64: rows[j].start, Valid: true}
+		}
+		for _, r := range rows[i:j] {
+			w := r
+			if at >= lo {
+				w.prev = want.prev
+			}
+			if at <= hi {
+				w.next = want.next
+			}
+			if w != r {
+				out = append(out, w)
+			}
+		}
+		i = j
+	}
+	return out
+}
+
+// sqlNeighbours is fixNeighbours' connection inside a database/sql
+// transaction (contacts.go, put.go, purge.go): one statement for all spans
+// and one for all rows, as each call through database/sql costs more than
+// SQLite's work on a span.
+type sqlNeighbours struct {
+	ctx context.Context
+	tx  *sql.Tx
+}
+
+func (c sqlNeighbours) spanMembers(spans []refSpan, row func(spanRow)) error {
+	var b strings.Builder
+	b.WriteByte('[')
+	for i, s := range spans {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		ref, err := json.Marshal(s.ref)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(&b, "[%s,%d,%d]", ref, s.lo, s.hi)
+	}
+	b.WriteByte(']')
+	rows, err := c.tx.QueryContext(c.ctx, sqlSpanMembers, b.String())
+	if err != nil {
+		return driverError(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var r spanRow
+		if err := rows.Scan(&r.span, &r.rowid, &r.start, &r.prev, &r.next); err != nil {
+			return err
+		}
+		row(r)
+	}
+	return driverError(rows.Err())
+}
+
+func (c sqlNeighbours) setNeighbours(rows []spanRow) error {
+	var b strings.Builder
+	b.WriteByte('[')
+	for i, r := range rows {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(&b, "[%d,%s,%s]", r.rowid, jsonInt(r.prev), jsonInt(r.next))
+	}
+	b.WriteByte(']')
+	_, err := c.tx.ExecContext(c.ctx, sqlSetNeighbours, b.String())
+	return driverError(err)
+}
+
+func jsonInt(v sql.NullInt64) string {
+	if !v.Valid {
+		return "null"
+	}
+	return strconv.FormatInt(v.Int64, 10)
+}
+
+// fixNeighbours is fixNeighbours inside tx.
+func (s *Store) fixNeighbours(ctx context.Context, tx *sql.Tx, r refSpans, fresh []*Contact) ([]links, error) {
+	return fixNeighbours(sqlNeighbours{ctx, tx}, r, fresh)
+}
+
+// zNeighbours is fixNeighbours' connection for the ingester (ingest.go): a
+// statement per span and per row, which the direct API runs for less than
+// it costs to encode and decode them as JSON.
+type zNeighbours struct{ conn *sqlite.Conn }
+
+func (c zNeighbours) spanMembers(spans []refSpan, row func(spanRow)) error {
+	before, err := c.conn.Prepare(sqlMembersBefore)
+	if err != nil {
+		return err
+	}
+	from, err := c.conn.Prepare(sqlMembersFrom)
+	if err != nil {
+		return err
+	}
+	for i, s := range spans {
+		// The latest members before lo (all that share its start), then
+		// every member up to hi and the earliest ones after it.
+		if err := walkZ(before, i, s.ref, s.lo, func(int64) bool { return false }, row); err != nil {
+			return err
+		}
+		if err := walkZ(from, i, s.ref, s.lo, func(at int64) bool { return at <= s.hi }, row); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// walkZ steps st (sqlMembersBefore or sqlMembersFrom) for ref from at,
+// passing the rows to row as members of span, as long as more(start) holds
+// and then for the rows that share the first start for which it does not.
+func walkZ(st *sqlite.Stmt, span int, ref string, at int64, more func(int64) bool, row func(spanRow)) (err error) {
+	defer func() {
+		if rerr := st.Reset(); err == nil {
+			err = rerr
+		}
+	}()
+	st.BindText(1, ref)
+	st.BindInt64(2, at)
+	last, stopping := int64(0), false
+	for {
+		ok, err := st.Step()
+		if err != nil || !ok {
+			return err
+		}
+		start := st.ColumnInt64(1)
+		if stopping && start != last {
+			return nil
+		}
+		if !stopping && !more(start) {
+			stopping = true
+		}
+		last = start
+		row(spanRow{span: span, rowid: st.ColumnInt64(0), start: start,
+			links: links{nullInt64Z(st, 2), nullInt64Z(st, 3)}})
+	}
+}
+
+func (c zNeighbours) setNeighbours(rows []spanRow) error {
+	st, err := c.conn.Prepare(sqlSetNeighboursOne)
+	if err != nil {
+		return err
+	}
+	for _, r := range rows {
+		st.BindInt64(1, r.rowid)
+		bindNullInt64Z(st, 2, r.prev)
+		bindNullInt64Z(st, 3, r.next)
+		if err := stepZ(st); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func nullInt64Z(st *sqlite.Stmt, col int) sql.NullInt64 {
+	if st.ColumnIsNull(col) {
+		return sql.NullInt64{}
+	}
+	return sql.NullInt64{Int64: st.ColumnInt64(col), Valid: true}
+}
+
+func bindNullInt64Z(st *sqlite.Stmt, param int, v sql.NullInt64) {
+	if v.Valid {
+		st.BindInt64(param, v.Int64)
+	} else {
+		st.BindNull(param)
+	}
+}
+
+// VerifyNeighbours recomputes every contact's prev_at and next_at from the
+// contacts themselves and compares them with the stored ones; the error
+// lists the contacts that differ.
+func (s *Store) VerifyNeighbours(ctx context.Context) error {
+	type stored struct {
+		id, ref          string
+		start            int64
+		member           bool
+		prev, next       sql.NullInt64
+		wantPrev, wantNx sql.NullInt64
+	}
+	var all []stored
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT id, customer_ref, started_at,
+			customer_ref <> '' AND ended_at IS NOT NULL AND deleted = 0, prev_at, next_at FROM contacts`)
+		if err != nil {
+			return driverError(err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var c stored
+			if err := rows.Scan(&c.id, &c.ref, &c.start, &c.member, &c.prev, &c.next); err != nil {
+				return err
+			}
+			all = append(all, c)
+		}
+		return driverError(rows.Err())
+	})
+	if err != nil {
+		return fmt.Errorf("verify neighbours: %w", err)
+	}
+	// Every member's starts by reference, sorted; then each member's
+	// neighbours are the starts on either side of its own.
+	starts := map[string][]int64{}
+	for _, c := range all {
+		if c.member {
+			starts[c.ref] = append(starts[c.ref], c.start)
+		}
+	}
+	for _, ts := range starts {
+		slices.Sort(ts)
+	}
+	var diffs []string
+	for i := range all {
+		c := &all[i]
+		if c.member {
+			ts := starts[c.ref]
+			lo, _ := slices.BinarySearch(ts, c.start)
+			hi, _ := slices.BinarySearch(ts, c.start+1)
+			if lo > 0 {
+				c.wantPrev = sql.NullInt64{Int64: ts[lo-1], Valid: true}
+			}
+			if hi < len(ts) {
+				c.wantNx = sql.NullInt64{Int64: ts[hi], Valid: true}
+			}
+		}
+		if c.prev != c.wantPrev || c.next != c.wantNx {
+			diffs = append(diffs, fmt.Sprintf("contact %s (member %t, started %d): stored prev %s next %s, recount prev %s next %s",
+				c.id, c.member, c.start, nullString(c.prev), nullString(c.next), nullString(c.wantPrev), nullString(c.wantNx)))
+		}
+	}
+	if len(diffs) > 0 {
+		slices.Sort(diffs)
+		const show = 20
+		n, more := len(diffs), ""
+		if n > show {
+			more = fmt.Sprintf("\n… and %d more", n-show)
+			diffs = diffs[:show]
+		}
+		return fmt.Errorf("verify neighbours: %d contacts differ from a recount:\n%s%s", n, strings.Join(diffs, "\n"), more)
+	}
+	return nil
+}
+
+func nullString(v sql.NullInt64) string {
+	if !v.Valid {
+		return "none"
+	}
+	return strconv.FormatInt(v.Int64, 10)
+}
