@@ -21,7 +21,7 @@ import (
 // default taxonomy. Building it takes a while, so it is kept in the
 // temporary folder under a name that changes with benchDataVersion.
 const (
-	benchDataVersion = "v2"
+	benchDataVersion = "v3"
 	benchContacts    = 1_000_000
 	benchDays        = 90
 )

@@ -190,6 +190,41 @@ func columnBytes(st *sqlite.Stmt, col int, buf *[]byte) []byte {
 	return *buf
 }
 
+// blocks collects rows in blocks and joins them once at the end: Go grows a
+// long slice by a quarter at a time, so appending 10,000 summary rows to one
+// slice allocated and copied them about five times over.
+type blocks[T any] struct {
+	done [][]T
+	cur  []T
+	n    int
+}
+
+// maxBlock is the most rows of one block.
+const maxBlock = 4096
+
+func (b *blocks[T]) add(v T) {
+	if len(b.cur) == cap(b.cur) {
+		if len(b.cur) > 0 {
+			b.done = append(b.done, b.cur)
+		}
+		b.cur = make([]T, 0, min(max(2*cap(b.cur), 64), maxBlock))
+	}
+	b.cur = append(b.cur, v)
+	b.n++
+}
+
+// all returns every row added, in order.
+func (b *blocks[T]) all() []T {
+	if len(b.done) == 0 {
+		return b.cur
+	}
+	out := make([]T, 0, b.n)
+	for _, d := range b.done {
+		out = append(out, d...)
+	}
+	return append(out, b.cur...)
+}
+
 // ReasonDay is one row of the daily rollup: the counts of one reason on one
 // local day for one team. Reason "" counts finished contacts with no reason
 // at all.
@@ -227,11 +262,11 @@ func (r *SummaryReader) ReasonDays(ctx context.Context, from, to, team string) (
 	if team != "" {
 		params = append(params, summaryParam{":team", team})
 	}
-	var out []ReasonDay
+	var out blocks[ReasonDay]
 	var buf []byte
 	strs := map[string]string{}
 	err := r.read(ctx, rollupSQL(team == ""), params, func(st *sqlite.Stmt) error {
-		out = append(out, ReasonDay{
+		out.add(ReasonDay{
 			Day: intern(strs, columnBytes(st, 0, &buf)), Reason: intern(strs, columnBytes(st, 1, &buf)),
 			Team: intern(strs, columnBytes(st, 2, &buf)), Primary: st.ColumnInt(3), Secondary: st.ColumnInt(4),
 			HandleN: st.ColumnInt(5), HandleMs: st.ColumnInt64(6), Resolved: st.ColumnInt(7), Unresolved: st.ColumnInt(8),
@@ -242,7 +277,7 @@ func (r *SummaryReader) ReasonDays(ctx context.Context, from, to, team string) (
 	if err != nil {
 		return nil, fmt.Errorf("read rollup %s–%s: %w", from, to, err)
 	}
-	return out, nil
+	return out.all(), nil
 }
 
 // firstColumn reads the first column of every row of query.
@@ -376,16 +411,26 @@ func windowSQL(after bool) string {
 	return `p.started_at >= c.started_at - :before AND p.started_at < c.started_at`
 }
 
+// nearSQL is the condition for c having a same-reference contact in its
+// look-back (or look-ahead) window, from its own row: prev_at and next_at
+// are its nearest ones (see neighbours.go), NULL when there is none.
+func nearSQL(after bool) string {
+	if after {
+		return `c.next_at <= c.started_at + :after`
+	}
+	return `c.prev_at >= c.started_at - :before`
+}
+
 // neighboursSQL lists the same-reference contacts in a window as
 // "started,primary,transfer;..." (transfer 1 when the contact is the same
-// call handed over). The CASE skips the index for contacts without a
-// reference.
+// call handed over). The CASE searches the customer_ref index only for the
+// contacts that have one in the window: most have none.
 func neighboursSQL(after, transfers bool) string {
 	tr := "0"
 	if transfers {
 		tr = transferSQL(after)
 	}
-	return `CASE WHEN c.customer_ref <> '' THEN (SELECT group_concat(p.started_at || ',' || p.primary_reason || ',' || ` + tr + `, ';')
+	return `CASE WHEN ` + nearSQL(after) + ` THEN (SELECT group_concat(p.started_at || ',' || p.primary_reason || ',' || ` + tr + `, ';')
 		FROM contacts p WHERE ` + sameRef + ` AND ` + windowSQL(after) + `) END`
 }
 
@@ -438,7 +483,7 @@ func contactsSQL(q ContactQuery) (string, []summaryParam) {
 func (r *SummaryReader) SummaryContacts(ctx context.Context, q ContactQuery) ([]SummaryContact, error) {
 	query, params := contactsSQL(q)
 	var (
-		out   []SummaryContact
+		out   blocks[SummaryContact]
 		buf   []byte
 		strs  = map[string]string{}
 		split = map[string][]string{}
@@ -485,13 +530,13 @@ func (r *SummaryReader) SummaryContacts(ctx context.Context, q ContactQuery) ([]
 			}
 		}
 		c.Transfer = tb || ta
-		out = append(out, c)
+		out.add(c)
 		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("read contacts %s–%s: %w", q.From.Format(time.DateTime), q.To.Format(time.DateTime), err)
 	}
-	return out, nil
+	return out.all(), nil
 }
 
 // parseNeighbours reads neighboursSQL's list, sorted newest first (desc) or
@@ -541,8 +586,8 @@ func cohortSQL(q ContactQuery) (string, []summaryParam) {
 		cond += ` AND NOT ` + transferSQL(true)
 	}
 	where, args := rangeSQL(q)
-	return `SELECT c.primary_reason, count(*), sum(NOT EXISTS (SELECT 1 FROM contacts p WHERE ` + cond + `))` +
-		where + ` GROUP BY c.primary_reason`, args
+	return `SELECT c.primary_reason, count(*), sum(CASE WHEN ` + nearSQL(true) + ` THEN NOT EXISTS (SELECT 1 FROM contacts p WHERE ` +
+		cond + `) ELSE 1 END)` + where + ` GROUP BY c.primary_reason`, args
 }
 
 // ReasonCohorts measures first-contact resolution on the contacts with a
