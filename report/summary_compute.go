@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"iter"
 	"slices"
 	"strings"
 	"sync"
@@ -130,13 +131,13 @@ type inputs struct {
 	rows     []store.ReasonDay
 	used     []string
 	lab      *labeler
-	contacts []store.SummaryContact // the range (detail)
+	contacts contactPieces // the range (detail)
 	// The measured-FCR cohort (detail): counts per reason, or the contacts
 	// themselves when only same-category later contacts count.
 	cohort         []store.ReasonCohort
-	cohortContacts []store.SummaryContact
+	cohortContacts contactPieces
 	// Options.RollingDays
-	rollRepeats []store.SummaryContact
+	rollRepeats contactPieces
 	rollCohort  []store.ReasonCohort
 }
 
@@ -168,15 +169,17 @@ func (p *plan) read(ctx context.Context, src Source, opt Options) (*inputs, erro
 			}
 		})
 	}
-	contacts := func(dst *[]store.SummaryContact, q store.ContactQuery) {
-		inPieces(run, &mu, dst, p.query(q, opt), loc, func(q store.ContactQuery) ([]store.SummaryContact, error) {
+	var joins []func() // after the reads: join the cohorts' pieces
+	contacts := func(dst *contactPieces, q store.ContactQuery) {
+		*dst = inPieces(run, p.query(q, opt), loc, func(q store.ContactQuery) ([]store.SummaryContact, error) {
 			return src.SummaryContacts(ctx, q)
 		})
 	}
 	cohorts := func(dst *[]store.ReasonCohort, q store.ContactQuery) {
-		inPieces(run, &mu, dst, p.query(q, opt), loc, func(q store.ContactQuery) ([]store.ReasonCohort, error) {
+		got := inPieces(run, p.query(q, opt), loc, func(q store.ContactQuery) ([]store.ReasonCohort, error) {
 			return src.ReasonCohorts(ctx, q)
 		})
+		joins = append(joins, func() { *dst = slices.Concat(got...) })
 	}
 	if p.detail {
 		contacts(&in.contacts, store.ContactQuery{From: p.from.Start(loc), To: p.to.End(loc),
@@ -210,6 +213,9 @@ func (p *plan) read(ctx context.Context, src Source, opt Options) (*inputs, erro
 	if len(errs) > 0 {
 		return nil, errs[0]
 	}
+	for _, join := range joins {
+		join()
+	}
 	return in, nil
 }
 
@@ -220,19 +226,45 @@ func (p *plan) query(q store.ContactQuery, opt Options) store.ContactQuery {
 }
 
 // inPieces runs read on each piece of q's range (see pieces) through run,
-// and appends what it returns to dst under mu.
-func inPieces[T any](run func(func() error), mu *sync.Mutex, dst *[]T, q store.ContactQuery, loc *time.Location,
-	read func(store.ContactQuery) ([]T, error)) {
-	for _, part := range pieces(q.From, q.To, loc) {
+// each into its own slot of the result: valid once every read is done.
+func inPieces[T any](run func(func() error), q store.ContactQuery, loc *time.Location,
+	read func(store.ContactQuery) ([]T, error)) [][]T {
+	parts := pieces(q.From, q.To, loc)
+	got := make([][]T, len(parts))
+	for i, part := range parts {
 		piece := q
 		piece.From, piece.To = part[0], part[1]
-		run(func() error {
-			got, err := read(piece)
-			mu.Lock()
-			*dst = append(*dst, got...)
-			mu.Unlock()
+		run(func() (err error) {
+			got[i], err = read(piece)
 			return err
 		})
+	}
+	return got
+}
+
+// contactPieces are contacts as read, piece by piece in range order: joined
+// into one slice, every contact would be copied once more.
+type contactPieces [][]store.SummaryContact
+
+// len is the number of contacts.
+func (p contactPieces) len() int {
+	n := 0
+	for _, part := range p {
+		n += len(part)
+	}
+	return n
+}
+
+// all yields every contact.
+func (p contactPieces) all() iter.Seq[*store.SummaryContact] {
+	return func(yield func(*store.SummaryContact) bool) {
+		for _, part := range p {
+			for i := range part {
+				if !yield(&part[i]) {
+					return
+				}
+			}
+		}
 	}
 }
 

@@ -29,8 +29,8 @@ func (c *computer) scanContacts() {
 		handles          []int64
 	}
 	agents := map[string]*agentSum{}
-	for i := range c.in.contacts {
-		k := &c.in.contacts[i]
+	n := c.in.contacts.len()
+	for k := range c.in.contacts.all() {
 		id := k.Primary()
 		vm := c.versions[id]
 		if vm == nil {
@@ -81,7 +81,7 @@ func (c *computer) scanContacts() {
 		s.Hours = append(s.Hours, HourCount{Start: t, Hour: t.Hour(), Count: n})
 	}
 	for name, a := range agents {
-		row := AgentRow{Agent: name, Count: a.n, Share: ratio(a.n, len(c.in.contacts)),
+		row := AgentRow{Agent: name, Count: a.n, Share: ratio(a.n, n),
 			CatchAllShare: ratio(a.catchAll, a.n), RefCoverage: ratio(a.ref, a.n)}
 		if len(a.handles) > 0 {
 			row.MedianS = ptr(Median(a.handles) / 1000)
@@ -114,10 +114,9 @@ type repeatStats struct {
 // countRepeats counts the contacts with a reference that had an earlier
 // contact from the same reference in the window (the store leaves
 // transfers out of Before).
-func (c *computer) countRepeats(contacts []store.SummaryContact) repeatStats {
+func (c *computer) countRepeats(contacts contactPieces) repeatStats {
 	st := repeatStats{perReason: map[string][2]int{}, chains: map[[2]string]int{}}
-	for i := range contacts {
-		k := &contacts[i]
+	for k := range contacts.all() {
 		if !k.HasRef {
 			continue
 		}
@@ -149,9 +148,10 @@ func (c *computer) countRepeats(contacts []store.SummaryContact) repeatStats {
 func (c *computer) repeats() {
 	s, opt := c.s, c.opt
 	st := c.countRepeats(c.in.contacts)
-	r := &Repeats{WindowDays: opt.RepeatWindowDays, WithRef: st.withRef, Coverage: ratio(st.withRef, len(c.in.contacts)),
+	n := c.in.contacts.len()
+	r := &Repeats{WindowDays: opt.RepeatWindowDays, WithRef: st.withRef, Coverage: ratio(st.withRef, n),
 		Repeats: st.repeats, SameCategory: st.sameCategory, Transfers: st.transfers, Chains: []Chain{}}
-	r.CoverageLow = len(c.in.contacts) > 0 && r.Coverage < opt.RefCoverageWarn
+	r.CoverageLow = n > 0 && r.Coverage < opt.RefCoverageWarn
 	if st.withRef > 0 {
 		r.Rate = ptr(ratio(st.repeats, st.withRef))
 		r.SameCategoryRate = ptr(ratio(st.sameCategory, st.withRef))
@@ -193,18 +193,18 @@ func (c *computer) labelOf(id string) string {
 
 // sameCategoryCohorts counts the cohort per reason when only a later
 // contact in the same category means "not resolved".
-func (c *computer) sameCategoryCohorts(contacts []store.SummaryContact) []store.ReasonCohort {
-	per := map[string]*store.ReasonCohort{}
+func (c *computer) sameCategoryCohorts(contacts contactPieces) []store.ReasonCohort {
+	per := map[string]int{} // index in out
 	var out []store.ReasonCohort
-	for i := range contacts {
-		k := &contacts[i]
+	for k := range contacts.all() {
 		id := k.Primary()
-		r := per[id]
-		if r == nil {
+		i, ok := per[id]
+		if !ok {
+			i = len(out)
 			out = append(out, store.ReasonCohort{Reason: id})
-			r = &out[len(out)-1]
-			per[id] = r
+			per[id] = i
 		}
+		r := &out[i]
 		r.Contacts++
 		came := false
 		for _, nb := range k.After {
