@@ -174,7 +174,7 @@ func BenchmarkSummarize(b *testing.B) {
 	}
 	for name, steps := range plans {
 		for _, step := range steps {
-			if strings.HasPrefix(step, "SCAN ") {
+			if strings.HasPrefix(step, "SCAN ") && !strings.HasPrefix(step, "SCAN CONSTANT") {
 				b.Fatalf("%s: full scan %q", name, step)
 			}
 		}

@@ -129,7 +129,7 @@ func newPlan(last Day, days int, now time.Time, loc *time.Location, opt Options)
 // inputs is everything a summary reads.
 type inputs struct {
 	rows     []store.ReasonDay
-	used     []string
+	used     []string // reasons used in the unused-reason window before rows
 	lab      *labeler
 	contacts contactPieces // the range (detail)
 	// The measured-FCR cohort (detail): counts per reason, or the contacts
@@ -201,10 +201,14 @@ func (p *plan) read(ctx context.Context, src Source, opt Options) (*inputs, erro
 		in.rows, err = src.ReasonDays(ctx, p.base.String(), p.to.String(), p.team)
 		return err
 	})
-	run(func() (err error) {
-		in.used, err = src.ReasonsUsed(ctx, p.to.Add(-(opt.UnusedDays - 1)).String(), p.to.String(), p.team)
-		return err
-	})
+	// The reasons used in the unused-reason window: the rollup rows read
+	// above tell them from p.base on, this query before it.
+	if usedFrom := p.to.Add(-(opt.UnusedDays - 1)); usedFrom.Before(p.base) {
+		run(func() (err error) {
+			in.used, err = src.ReasonsUsed(ctx, usedFrom.String(), p.base.Add(-1).String(), p.team)
+			return err
+		})
+	}
 	run(func() (err error) {
 		in.lab, err = newLabeler(ctx, src, opt)
 		return err
@@ -806,6 +810,12 @@ func (c *computer) health() {
 			used := map[string]bool{}
 			for _, id := range c.in.used {
 				used[id] = true
+			}
+			from := c.p.to.Add(-(opt.UnusedDays - 1)).String()
+			for i := range c.in.rows {
+				if r := &c.in.rows[i]; r.Day >= from {
+					used[r.Reason] = true
+				}
 			}
 			h.Unused = []UnusedReason{}
 			for _, cat := range cur.Categories {

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"errors"
@@ -20,13 +21,20 @@ var errUnloadable = errors.New("stored taxonomy does not load")
 var loaded sync.Map // version → *taxonomy.Taxonomy
 
 // loadVersion returns the taxonomy stored as version, loading it once.
-func loadVersion(ctx context.Context, src Source, version string) (*taxonomy.Taxonomy, error) {
+// When known (the taxonomy in use, if any) was loaded from the same YAML, it
+// is taken as it is: parsing it again cost more than the rest of a cold
+// summary's set-up.
+func loadVersion(ctx context.Context, src Source, version string, known *taxonomy.Taxonomy) (*taxonomy.Taxonomy, error) {
 	if t, ok := loaded.Load(version); ok {
 		return t.(*taxonomy.Taxonomy), nil
 	}
 	y, err := src.TaxonomyYAML(ctx, version)
 	if err != nil {
 		return nil, err
+	}
+	if known != nil && known.Version == version && bytes.Equal(known.Source, y) {
+		loaded.Store(version, known)
+		return known, nil
 	}
 	t, err := taxonomy.Load("taxonomy "+version, y)
 	if err != nil {
@@ -76,7 +84,7 @@ func newLabeler(ctx context.Context, src Source, opt Options) (*labeler, error) 
 		tax: make([]*taxonomy.Taxonomy, len(vs)), cache: map[string]reasonMeta{}}
 	for i, v := range vs {
 		l.rank[v.Version] = i
-		t, err := loadVersion(ctx, src, v.Version)
+		t, err := loadVersion(ctx, src, v.Version, opt.Taxonomy)
 		if errors.Is(err, errUnloadable) {
 			l.unreadable = append(l.unreadable, v.Version)
 			continue

@@ -290,33 +290,52 @@ func (r *SummaryReader) firstColumn(ctx context.Context, query string, params []
 	return out, err
 }
 
+// reasonsUsedSQL lists the reasons of the rollup rows of a run of days,
+// for one team or all.
+func reasonsUsedSQL(all bool) string {
+	q := `SELECT DISTINCT reason_id FROM reason_days WHERE day >= :from AND day <= :to`
+	if !all {
+		q += ` AND team = :team`
+	}
+	return q
+}
+
 // ReasonsUsed returns the reasons tagged (as primary or secondary) on any day
 // from through to, for team or all teams when team is "".
 func (r *SummaryReader) ReasonsUsed(ctx context.Context, from, to, team string) ([]string, error) {
-	q := `SELECT DISTINCT reason_id FROM reason_days WHERE day >= :from AND day <= :to`
 	params := []summaryParam{{":from", from}, {":to", to}}
 	if team != "" {
-		q += ` AND team = :team`
 		params = append(params, summaryParam{":team", team})
 	}
-	ids, err := r.firstColumn(ctx, q, params)
+	ids, err := r.firstColumn(ctx, reasonsUsedSQL(team == ""), params)
 	if err != nil {
 		return nil, fmt.Errorf("list reasons used %s–%s: %w", from, to, err)
 	}
 	return ids, nil
 }
 
+// dataDaysSQL finds the first and last day of the rollup, for one team or
+// all, as "first last". Two subqueries, as SQLite reads min() or max()
+// alone off the end of the primary key but scans the whole table for both
+// at once.
+func dataDaysSQL(all bool) string {
+	where := ""
+	if !all {
+		where = ` WHERE team = :team`
+	}
+	return `SELECT coalesce((SELECT min(day) FROM reason_days` + where + `), '') || ' ' ||
+		coalesce((SELECT max(day) FROM reason_days` + where + `), '')`
+}
+
 // DataDays returns the first and last day with finished contacts, for team or
 // all teams when team is "". Both are "" for an empty database or an
 // unknown team.
 func (r *SummaryReader) DataDays(ctx context.Context, team string) (first, last string, err error) {
-	q := `SELECT coalesce(min(day), '') || ' ' || coalesce(max(day), '') FROM reason_days`
 	var params []summaryParam
 	if team != "" {
-		q += ` WHERE team = :team`
 		params = append(params, summaryParam{":team", team})
 	}
-	both, err := r.firstColumn(ctx, q, params)
+	both, err := r.firstColumn(ctx, dataDaysSQL(team == ""), params)
 	if err != nil || len(both) != 1 {
 		return "", "", fmt.Errorf("find days with data: %w", err)
 	}
@@ -662,9 +681,14 @@ func (r *SummaryReader) SummaryPlans(ctx context.Context) (map[string][]string, 
 		params []summaryParam
 	}
 	days := []summaryParam{{":from", "2026-01-01"}, {":to", "2026-01-14"}}
+	team := summaryParam{":team", "t"}
 	queries := map[string]query{
-		"rollup one team":  {rollupSQL(false), append(days, summaryParam{":team", "t"})},
-		"rollup all teams": {rollupSQL(true), days},
+		"rollup one team":                     {rollupSQL(false), append(slices.Clip(days), team)},
+		"rollup all teams":                    {rollupSQL(true), days},
+		"rollup reasons used, one team":       {reasonsUsedSQL(false), append(slices.Clip(days), team)},
+		"rollup reasons used, all teams":      {reasonsUsedSQL(true), days},
+		"rollup first and last day, one team": {dataDaysSQL(false), []summaryParam{team}},
+		"rollup first and last day":           {dataDaysSQL(true), nil},
 	}
 	add := func(name string, q ContactQuery, build func(ContactQuery) (string, []summaryParam)) {
 		sql, params := build(q)
