@@ -228,3 +228,52 @@ func BenchmarkSummarize(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkSummaryReads measures the summary's reads one by one, on one
+// warm connection each, for the last day of the benchmark data: a finer
+// and steadier view of where a summary's time goes than the whole summary,
+// whose reads run concurrently. Run with
+//
+//	go test ./report -run '^$' -bench SummaryReads -count 7
+func BenchmarkSummaryReads(b *testing.B) {
+	st := benchStore(b)
+	ctx := context.Background()
+	r := st.SummaryReader()
+	defer r.Close()
+	opt := DefaultOptions()
+	opt.Now = func() time.Time { return benchLast.End(oslo).Add(8 * time.Hour) }
+	p := newPlan(benchLast, 1, opt.Now(), oslo, opt)
+	day := p.query(store.ContactQuery{From: p.from.Start(oslo), To: p.to.End(oslo), Before: p.window}, opt)
+	cohort := p.query(store.ContactQuery{From: p.cohortFrom.Start(oslo), To: p.cohortTo.End(oslo), WithRef: true, After: p.window}, opt)
+	reads := []struct {
+		name string
+		read func() (int, error)
+	}{
+		{"day contacts", func() (int, error) { cs, err := r.SummaryContacts(ctx, day); return len(cs), err }},
+		{"cohort", func() (int, error) { cs, err := r.ReasonCohorts(ctx, cohort); return len(cs), err }},
+		{"rollup", func() (int, error) {
+			rows, err := r.ReasonDays(ctx, p.base.String(), p.to.String(), "")
+			return len(rows), err
+		}},
+		{"reasons used", func() (int, error) {
+			ids, err := r.ReasonsUsed(ctx, p.to.Add(-89).String(), p.base.Add(-1).String(), "")
+			return len(ids), err
+		}},
+		{"data days", func() (int, error) { _, last, err := r.DataDays(ctx, ""); return len(last), err }},
+	}
+	for _, rd := range reads {
+		b.Run(rd.name, func(b *testing.B) {
+			cpu0 := cpuTime()
+			for b.Loop() {
+				n, err := rd.read()
+				if err != nil {
+					b.Fatal(err)
+				}
+				if n == 0 {
+					b.Fatal("nothing read")
+				}
+			}
+			b.ReportMetric(float64(cpuTime()-cpu0)/float64(b.N)/1e6, "cpu-ms/op")
+		})
+	}
+}

@@ -190,39 +190,18 @@ func columnBytes(st *sqlite.Stmt, col int, buf *[]byte) []byte {
 	return *buf
 }
 
-// blocks collects rows in blocks and joins them once at the end: Go grows a
-// long slice by a quarter at a time, so appending 10,000 summary rows to one
-// slice allocated and copied them about five times over.
-type blocks[T any] struct {
-	done [][]T
-	cur  []T
-	n    int
-}
-
-// maxBlock is the most rows of one block.
-const maxBlock = 4096
-
-func (b *blocks[T]) add(v T) {
-	if len(b.cur) == cap(b.cur) {
-		if len(b.cur) > 0 {
-			b.done = append(b.done, b.cur)
-		}
-		b.cur = make([]T, 0, min(max(2*cap(b.cur), 64), maxBlock))
-	}
-	b.cur = append(b.cur, v)
-	b.n++
-}
-
-// all returns every row added, in order.
-func (b *blocks[T]) all() []T {
-	if len(b.done) == 0 {
-		return b.cur
-	}
-	out := make([]T, 0, b.n)
-	for _, d := range b.done {
-		out = append(out, d...)
-	}
-	return append(out, b.cur...)
+// rowCount runs a count(*) query and returns its result, the capacity to
+// give the slice a read appends its rows to: Go grows a long slice by a
+// quarter at a time, so appending 10,000 summary rows to an empty slice
+// allocated and copied them about five times over, on fresh memory that each
+// time costs page faults too.
+func (r *SummaryReader) rowCount(ctx context.Context, query string, params []summaryParam) (int, error) {
+	n := 0
+	err := r.read(ctx, query, params, func(st *sqlite.Stmt) error {
+		n = st.ColumnInt(0)
+		return nil
+	})
+	return n, err
 }
 
 // ReasonDay is one row of the daily rollup: the counts of one reason on one
@@ -254,6 +233,15 @@ func rollupSQL(all bool) string {
 	return q + ` ORDER BY day`
 }
 
+// rollupCountSQL counts the rows rollupSQL reads.
+func rollupCountSQL(all bool) string {
+	q := `SELECT count(*) FROM reason_days WHERE day >= :from AND day <= :to`
+	if !all {
+		q += ` AND team = :team`
+	}
+	return q
+}
+
 // ReasonDays returns the rollup rows of the days from through to (YYYY-MM-DD,
 // both included) in day order, for team, or for every team when team is ""
 // (then a day and reason come once per team: sum them).
@@ -262,11 +250,15 @@ func (r *SummaryReader) ReasonDays(ctx context.Context, from, to, team string) (
 	if team != "" {
 		params = append(params, summaryParam{":team", team})
 	}
-	var out blocks[ReasonDay]
+	n, err := r.rowCount(ctx, rollupCountSQL(team == ""), params)
+	if err != nil {
+		return nil, fmt.Errorf("read rollup %s–%s: %w", from, to, err)
+	}
+	out := make([]ReasonDay, 0, n)
 	var buf []byte
 	strs := map[string]string{}
-	err := r.read(ctx, rollupSQL(team == ""), params, func(st *sqlite.Stmt) error {
-		out.add(ReasonDay{
+	err = r.read(ctx, rollupSQL(team == ""), params, func(st *sqlite.Stmt) error {
+		out = append(out, ReasonDay{
 			Day: intern(strs, columnBytes(st, 0, &buf)), Reason: intern(strs, columnBytes(st, 1, &buf)),
 			Team: intern(strs, columnBytes(st, 2, &buf)), Primary: st.ColumnInt(3), Secondary: st.ColumnInt(4),
 			HandleN: st.ColumnInt(5), HandleMs: st.ColumnInt64(6), Resolved: st.ColumnInt(7), Unresolved: st.ColumnInt(8),
@@ -277,7 +269,7 @@ func (r *SummaryReader) ReasonDays(ctx context.Context, from, to, team string) (
 	if err != nil {
 		return nil, fmt.Errorf("read rollup %s–%s: %w", from, to, err)
 	}
-	return out.all(), nil
+	return out, nil
 }
 
 // firstColumn reads the first column of every row of query.
@@ -497,12 +489,21 @@ func contactsSQL(q ContactQuery) (string, []summaryParam) {
 	return b.String(), args
 }
 
+// sqlContactCount counts the contacts started in a range, whatever their
+// state.
+const sqlContactCount = `SELECT count(*) FROM contacts c WHERE c.started_at >= :from AND c.started_at < :to`
+
 // SummaryContacts returns the finished, not deleted contacts that q selects,
 // in no particular order.
 func (r *SummaryReader) SummaryContacts(ctx context.Context, q ContactQuery) ([]SummaryContact, error) {
 	query, params := contactsSQL(q)
+	// At most the contacts started in the range: an index-only count.
+	n, err := r.rowCount(ctx, sqlContactCount, []summaryParam{{":from", q.From.UnixMilli()}, {":to", q.To.UnixMilli()}})
+	if err != nil {
+		return nil, fmt.Errorf("read contacts %s–%s: %w", q.From.Format(time.DateTime), q.To.Format(time.DateTime), err)
+	}
 	var (
-		out   blocks[SummaryContact]
+		out   = make([]SummaryContact, 0, n)
 		buf   []byte
 		strs  = map[string]string{}
 		split = map[string][]string{}
@@ -518,7 +519,7 @@ func (r *SummaryReader) SummaryContacts(ctx context.Context, q ContactQuery) ([]
 	if q.After > 0 {
 		afterCol = col
 	}
-	err := r.read(ctx, query, params, func(st *sqlite.Stmt) error {
+	err = r.read(ctx, query, params, func(st *sqlite.Stmt) error {
 		c := SummaryContact{StartedAt: st.ColumnInt64(0), EndedAt: st.ColumnInt64(1), HasRef: st.ColumnBool(3)}
 		reasons := columnBytes(st, 2, &buf)
 		rs, ok := split[string(reasons)]
@@ -549,13 +550,13 @@ func (r *SummaryReader) SummaryContacts(ctx context.Context, q ContactQuery) ([]
 			}
 		}
 		c.Transfer = tb || ta
-		out.add(c)
+		out = append(out, c)
 		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("read contacts %s–%s: %w", q.From.Format(time.DateTime), q.To.Format(time.DateTime), err)
 	}
-	return out.all(), nil
+	return out, nil
 }
 
 // parseNeighbours reads neighboursSQL's list, sorted newest first (desc) or
@@ -598,15 +599,22 @@ type ReasonCohort struct {
 }
 
 // cohortSQL counts, per primary reason, the contacts q selects and those
-// with no later same-reference contact in q.After (transfers aside).
+// with no later same-reference contact in q.After (transfers aside). From
+// its own row a contact is resolved when its next contact (next_at) is
+// outside the window, and not resolved when that next one is in the window
+// and cannot be a transfer, as it started more than the transfer gap after
+// this one ended (so did every later one). Only the rest search the
+// customer_ref index.
 func cohortSQL(q ContactQuery) (string, []summaryParam) {
-	cond := sameRef + ` AND ` + windowSQL(true)
+	returned := `0`
 	if q.TransferGap >= 0 {
-		cond += ` AND NOT ` + transferSQL(true)
+		cond := sameRef + ` AND ` + windowSQL(true) + ` AND NOT ` + transferSQL(true)
+		returned = `CASE WHEN c.next_at - c.ended_at > :gap THEN 0
+			ELSE NOT EXISTS (SELECT 1 FROM contacts p WHERE ` + cond + `) END`
 	}
 	where, args := rangeSQL(q)
-	return `SELECT c.primary_reason, count(*), sum(CASE WHEN ` + nearSQL(true) + ` THEN NOT EXISTS (SELECT 1 FROM contacts p WHERE ` +
-		cond + `) ELSE 1 END)` + where + ` GROUP BY c.primary_reason`, args
+	return `SELECT c.primary_reason, count(*), sum(CASE WHEN ` + nearSQL(true) + ` THEN ` + returned + ` ELSE 1 END)` +
+		where + ` GROUP BY c.primary_reason`, args
 }
 
 // ReasonCohorts measures first-contact resolution on the contacts with a
@@ -689,6 +697,10 @@ func (r *SummaryReader) SummaryPlans(ctx context.Context) (map[string][]string, 
 		"rollup reasons used, all teams":      {reasonsUsedSQL(true), days},
 		"rollup first and last day, one team": {dataDaysSQL(false), []summaryParam{team}},
 		"rollup first and last day":           {dataDaysSQL(true), nil},
+		"rollup count, one team":              {rollupCountSQL(false), append(slices.Clip(days), team)},
+		"rollup count, all teams":             {rollupCountSQL(true), days},
+		"count of day contacts": {sqlContactCount,
+			[]summaryParam{{":from", day.From.UnixMilli()}, {":to", day.To.UnixMilli()}}},
 	}
 	add := func(name string, q ContactQuery, build func(ContactQuery) (string, []summaryParam)) {
 		sql, params := build(q)
@@ -703,7 +715,7 @@ func (r *SummaryReader) SummaryPlans(ctx context.Context) (map[string][]string, 
 	add("cohort contacts with later same-ref contacts", cohort, contactsSQL)
 	add("cohort counts with later same-ref contacts", cohort, cohortSQL)
 	cohort.TransferGap = -1
-	add("cohort counts with later same-ref contacts, no transfers", cohort, cohortSQL)
+	add("cohort counts from next_at alone, no transfers", cohort, cohortSQL)
 
 	conn, err := r.conn()
 	if err != nil {
