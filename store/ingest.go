@@ -438,19 +438,21 @@ func (in *Ingester) ingest(b *IngestBatch, now time.Time, res *IngestResult) err
 	}
 	// The updates above are written; the new rows go in with their
 	// neighbours.
-	var members []*Contact
-	for _, c := range fresh {
-		if member(c) {
-			members = append(members, c)
+	var keys []refKey
+	var at []int
+	for i, c := range fresh {
+		if k, ok := keyOf(c); ok {
+			keys = append(keys, k)
+			at = append(at, i)
 		}
 	}
-	ls, err := fixNeighbours(zNeighbours{in.conn}, spans, members)
+	ls, err := fixNeighbours(zNeighbours{in.conn}, spans, keys)
 	if err != nil {
 		return err
 	}
-	nbs := make(map[*Contact]links, len(members))
-	for i, c := range members {
-		nbs[c] = ls[i]
+	nbs := make([]links, len(fresh))
+	for j, i := range at {
+		nbs[i] = ls[j]
 	}
 	if err := in.insert(fresh, nbs); err != nil {
 		return err
@@ -490,8 +492,8 @@ func (in *Ingester) storedRevs(cs []Contact) (map[string]int64, error) {
 const insertRows = 50
 
 // insert inserts new contacts with synced_rev = rev and their neighbours
-// (none for those missing from nbs), insertRows per statement.
-func (in *Ingester) insert(cs []*Contact, nbs map[*Contact]links) error {
+// nbs (in the same order), insertRows per statement.
+func (in *Ingester) insert(cs []*Contact, nbs []links) error {
 	for len(cs) > 0 {
 		n := min(len(cs), insertRows)
 		st, err := in.conn.Prepare(sqlInsertRows(n))
@@ -500,14 +502,13 @@ func (in *Ingester) insert(cs []*Contact, nbs map[*Contact]links) error {
 		}
 		for i, c := range cs[:n] {
 			bindContact(st, i*19, c)
-			l := nbs[c]
-			bindNullInt64Z(st, i*19+18, l.prev)
-			bindNullInt64Z(st, i*19+19, l.next)
+			bindNullInt64Z(st, i*19+18, nbs[i].prev)
+			bindNullInt64Z(st, i*19+19, nbs[i].next)
 		}
 		if err := stepZ(st); err != nil {
 			return fmt.Errorf("insert contacts: %w", err)
 		}
-		cs = cs[n:]
+		cs, nbs = cs[n:], nbs[n:]
 	}
 	return nil
 }

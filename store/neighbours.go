@@ -56,6 +56,17 @@ func (r refSpans) change(old, new *Contact) {
 	}
 }
 
+// refKey is a member's place: its reference and start (unix ms).
+type refKey struct {
+	ref string
+	at  int64
+}
+
+// keyOf returns c's place and whether c is a member.
+func keyOf(c *Contact) (refKey, bool) {
+	return refKey{c.CustomerRef, c.StartedAt.UnixMilli()}, member(c)
+}
+
 func (r refSpans) add(ref string, at int64) {
 	if s, ok := r[ref]; ok {
 		r[ref] = [2]int64{min(s[0], at), max(s[1], at)}
@@ -132,10 +143,10 @@ type neighbourConn interface {
 
 // fixNeighbours sets prev_at and next_at right around every place in r. It
 // runs inside the write transaction: after the rows were written, or before
-// members are inserted, which are then passed as fresh: their links are
-// returned (in order) to be written with them. Rows already stored whose
-// links change are rewritten here.
-func fixNeighbours(conn neighbourConn, r refSpans, fresh []*Contact) ([]links, error) {
+// members are inserted, whose places are then passed as fresh (each must be
+// in r): their links are returned (in order) to be written with them. Rows
+// already stored whose links change are rewritten here.
+func fixNeighbours(conn neighbourConn, r refSpans, fresh []refKey) ([]links, error) {
 	if len(r) == 0 {
 		return make([]links, len(fresh)), nil
 	}
@@ -146,12 +157,12 @@ func fixNeighbours(conn neighbourConn, r refSpans, fresh []*Contact) ([]links, e
 		spans = append(spans, refSpan{ref, s[0], s[1]})
 	}
 	rows := make([]spanRow, 0, 2*len(spans)+len(fresh))
-	for i, c := range fresh {
-		span, ok := index[c.CustomerRef]
-		if !ok || !member(c) {
-			return nil, fmt.Errorf("new contact %s is not a member of a changed span", c.ID)
+	for i, k := range fresh {
+		span, ok := index[k.ref]
+		if !ok || k.at < r[k.ref][0] || k.at > r[k.ref][1] {
+			return nil, fmt.Errorf("new member at %d is outside the changed spans", k.at)
 		}
-		rows = append(rows, spanRow{span: span, rowid: -1 - int64(i), start: c.StartedAt.UnixMilli()})
+		rows = append(rows, spanRow{span: span, rowid: -1 - int64(i), start: k.at})
 	}
 	if err := conn.spanMembers(spans, func(r spanRow) { rows = append(rows, r) }); err != nil {
 		return nil, fmt.Errorf("read neighbours: %w", err)
@@ -282,7 +293,7 @@ func jsonInt(v sql.NullInt64) string {
 }
 
 // fixNeighbours is fixNeighbours inside tx.
-func (s *Store) fixNeighbours(ctx context.Context, tx *sql.Tx, r refSpans, fresh []*Contact) ([]links, error) {
+func (s *Store) fixNeighbours(ctx context.Context, tx *sql.Tx, r refSpans, fresh []refKey) ([]links, error) {
 	return fixNeighbours(sqlNeighbours{ctx, tx}, r, fresh)
 }
 

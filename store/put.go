@@ -38,38 +38,40 @@ func (s *Store) putMany(ctx context.Context, cs []Contact) error {
 		return nil
 	}
 	return s.write(ctx, func(tx *sql.Tx, now time.Time) error {
-		norm := make([]Contact, len(cs))
-		for i, c := range cs {
-			norm[i] = s.normalize(c, now)
-			if err := checkContact(&norm[i]); err != nil {
-				return err
-			}
-		}
 		p := putter{s: s, ctx: ctx, tx: tx, d: s.newDelta(), spans: refSpans{}}
 		// The neighbours, reckoned as if every contact were new, so that
 		// new rows are written with theirs. Where some were stored already
 		// that guess is wrong, and the neighbours are reckoned again once
 		// all rows are written.
-		var members []*Contact
+		var fresh []refKey
 		var at []int
-		for i := range norm {
-			if c := &norm[i]; member(c) {
-				members = append(members, c)
+		for i := range cs {
+			if k, ok := keyOf(&cs[i]); ok {
+				fresh = append(fresh, k)
 				at = append(at, i)
-				p.spans.change(nil, c)
+				p.spans.add(k.ref, k.at)
 			}
 		}
-		ls, err := s.fixNeighbours(ctx, tx, p.spans, members)
+		ls, err := s.fixNeighbours(ctx, tx, p.spans, fresh)
 		if err != nil {
 			return err
 		}
-		p.links = make([]links, len(norm))
+		p.links = make([]links, len(cs))
 		for j, i := range at {
 			p.links[i] = ls[j]
 		}
-		for start := 0; start < len(norm); start += putChunk {
-			end := min(start+putChunk, len(norm))
-			if err := p.put(norm[start:end], p.links[start:end]); err != nil {
+		norm := make([]Contact, 0, min(len(cs), putChunk))
+		for start := 0; start < len(cs); start += putChunk {
+			end := min(start+putChunk, len(cs))
+			norm = norm[:0]
+			for _, c := range cs[start:end] {
+				c = s.normalize(c, now)
+				if err := checkContact(&c); err != nil {
+					return err
+				}
+				norm = append(norm, c)
+			}
+			if err := p.put(norm, p.links[start:end]); err != nil {
 				return err
 			}
 		}
