@@ -105,13 +105,14 @@ var sqlSpanMembers = `SELECT k.key, c.rowid, c.started_at, c.prev_at, c.next_at
 	FROM (SELECT key, value->>0 AS ref, value->>1 AS lo, value->>2 AS hi FROM json_each(?1)) AS k
 	CROSS JOIN contacts AS c WHERE ` + spanSQL("k.ref", "k.lo", "k.hi")
 
-// sqlMembersBefore and sqlMembersFrom walk a reference's members (?1) back
-// from before ?2 and on from ?2, for the ingester, which stops each walk
-// where its span ends: two index searches in all.
+// sqlLatestBefore finds the start of a reference's (?1) latest member
+// before ?2, and sqlMembersFrom walks its members on from ?2: the ingester
+// reads a span with them, stopping the walk where the span ends. Two index
+// searches, and the table read only for the members returned.
 const (
-	sqlMembersBefore = `SELECT rowid, started_at, prev_at, next_at FROM contacts
+	sqlLatestBefore = `SELECT started_at FROM contacts
 		WHERE customer_ref = ?1 AND customer_ref <> '' AND started_at < ?2 AND ended_at IS NOT NULL AND deleted = 0
-		ORDER BY started_at DESC`
+		ORDER BY started_at DESC LIMIT 1`
 	sqlMembersFrom = `SELECT rowid, started_at, prev_at, next_at FROM contacts
 		WHERE customer_ref = ?1 AND customer_ref <> '' AND started_at >= ?2 AND ended_at IS NOT NULL AND deleted = 0
 		ORDER BY started_at`
@@ -303,54 +304,64 @@ func (s *Store) fixNeighbours(ctx context.Context, tx *sql.Tx, r refSpans, fresh
 type zNeighbours struct{ conn *sqlite.Conn }
 
 func (c zNeighbours) spanMembers(spans []refSpan, row func(spanRow)) error {
-	before, err := c.conn.Prepare(sqlMembersBefore)
+	latest, err := c.conn.Prepare(sqlLatestBefore)
 	if err != nil {
 		return err
 	}
-	from, err := c.conn.Prepare(sqlMembersFrom)
+	walk, err := c.conn.Prepare(sqlMembersFrom)
 	if err != nil {
 		return err
 	}
 	for i, s := range spans {
-		// The latest members before lo (all that share its start), then
-		// every member up to hi and the earliest ones after it.
-		if err := walkZ(before, i, s.ref, s.lo, func(int64) bool { return false }, row); err != nil {
+		// From the latest member before lo (with all that share its start)
+		// through every member up to hi to the earliest ones after it.
+		latest.BindText(1, s.ref)
+		latest.BindInt64(2, s.lo)
+		from := s.lo
+		ok, err := latest.Step()
+		if ok {
+			from = latest.ColumnInt64(0)
+		}
+		if rerr := latest.Reset(); err == nil {
+			err = rerr
+		}
+		if err != nil {
 			return err
 		}
-		if err := walkZ(from, i, s.ref, s.lo, func(at int64) bool { return at <= s.hi }, row); err != nil {
+		if err := walkZ(walk, i, s.ref, from, s.hi, row); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// walkZ steps st (sqlMembersBefore or sqlMembersFrom) for ref from at,
-// passing the rows to row as members of span, as long as more(start) holds
-// and then for the rows that share the first start for which it does not.
-func walkZ(st *sqlite.Stmt, span int, ref string, at int64, more func(int64) bool, row func(spanRow)) (err error) {
+// walkZ steps walk (sqlMembersFrom) for ref from at, passing the rows to
+// row as members of span up to hi and then those that share the first
+// start after hi.
+func walkZ(walk *sqlite.Stmt, span int, ref string, at, hi int64, row func(spanRow)) (err error) {
 	defer func() {
-		if rerr := st.Reset(); err == nil {
+		if rerr := walk.Reset(); err == nil {
 			err = rerr
 		}
 	}()
-	st.BindText(1, ref)
-	st.BindInt64(2, at)
-	last, stopping := int64(0), false
+	walk.BindText(1, ref)
+	walk.BindInt64(2, at)
+	var after int64 // the first start after hi, once seen
+	seen := false
 	for {
-		ok, err := st.Step()
+		ok, err := walk.Step()
 		if err != nil || !ok {
 			return err
 		}
-		start := st.ColumnInt64(1)
-		if stopping && start != last {
-			return nil
+		start := walk.ColumnInt64(1)
+		if start > hi {
+			if seen && start != after {
+				return nil
+			}
+			after, seen = start, true
 		}
-		if !stopping && !more(start) {
-			stopping = true
-		}
-		last = start
-		row(spanRow{span: span, rowid: st.ColumnInt64(0), start: start,
-			links: links{nullInt64Z(st, 2), nullInt64Z(st, 3)}})
+		row(spanRow{span: span, rowid: walk.ColumnInt64(0), start: start,
+			links: links{nullInt64Z(walk, 2), nullInt64Z(walk, 3)}})
 	}
 }
 
