@@ -118,6 +118,12 @@ const (
 		ORDER BY started_at`
 )
 
+// sqlSpanMembersOne reads the members of one span (?1 ref, ?2 lo, ?3 hi):
+// cheaper to prepare than sqlSpanMembers, for the one or two spans of a
+// change on a desk.
+var sqlSpanMembersOne = `SELECT 0, c.rowid, c.started_at, c.prev_at, c.next_at FROM contacts AS c WHERE ` +
+	spanSQL("?1", "?2", "?3")
+
 // sqlSetNeighbours sets prev_at and next_at of rows given as a JSON array
 // of [rowid, prev, next] (null for none).
 const sqlSetNeighbours = `UPDATE contacts SET prev_at = u.value->>1, next_at = u.value->>2
@@ -202,7 +208,7 @@ func fixNeighbours(conn neighbourConn, r refSpans, fresh []refKey) ([]links, err
 // right ones. A member before lo keeps its prev_at and one after hi its
 // next_at: nothing changed on their far side.
 func spanNeighbours(rows []spanRow, lo, hi int64) []spanRow {
-	var out []spanRow
+	out := make([]spanRow, 0, len(rows))
 	for i := 0; i < len(rows); {
 		// rows[i:j] start at the same time.
 		j := i + 1
@@ -244,6 +250,14 @@ type sqlNeighbours struct {
 }
 
 func (c sqlNeighbours) spanMembers(spans []refSpan, row func(spanRow)) error {
+	if len(spans) <= 2 {
+		for i, s := range spans {
+			if err := c.query(sqlSpanMembersOne, func(r spanRow) { r.span = i; row(r) }, s.ref, s.lo, s.hi); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
 	var b strings.Builder
 	b.WriteByte('[')
 	for i, s := range spans {
@@ -257,7 +271,12 @@ func (c sqlNeighbours) spanMembers(spans []refSpan, row func(spanRow)) error {
 		fmt.Fprintf(&b, "[%s,%d,%d]", ref, s.lo, s.hi)
 	}
 	b.WriteByte(']')
-	rows, err := c.tx.QueryContext(c.ctx, sqlSpanMembers, b.String())
+	return c.query(sqlSpanMembers, row, b.String())
+}
+
+// query runs a span query and passes its rows to row.
+func (c sqlNeighbours) query(q string, row func(spanRow), args ...any) error {
+	rows, err := c.tx.QueryContext(c.ctx, q, args...)
 	if err != nil {
 		return driverError(err)
 	}
