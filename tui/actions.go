@@ -87,7 +87,7 @@ func (m *Model) pick(r *taxonomy.Reason) tea.Cmd {
 	if r.CatchAll && needsNote(m.sh, &s.c) {
 		var fc tea.Cmd
 		fc = m.card.focusField(FocusNote)
-		m.say(noticeWarn, "“"+r.Label(l)+"” needs a short note: type it, then enter.")
+		m.say(noticeWarn, "A note is needed for “"+r.Label(l)+"”: type it, then enter.")
 		return tea.Batch(cmd, fc)
 	}
 	return cmd
@@ -119,7 +119,6 @@ var fieldOrder = []Focus{FocusMenu, FocusReasons, FocusRef, FocusNote}
 // nextField moves the focus dir steps along fieldOrder, writing the field
 // being left and skipping the reasons list while it is empty.
 func (m *Model) nextField(dir int) tea.Cmd {
-	cmd := m.commitField()
 	i := slices.Index(fieldOrder, m.card.focus)
 	if i < 0 {
 		i = 0
@@ -130,12 +129,11 @@ func (m *Model) nextField(dir int) tea.Cmd {
 			break
 		}
 	}
-	var fc tea.Cmd
-	fc = m.card.focusField(fieldOrder[i])
+	cmd := m.leaveField(fieldOrder[i])
 	if fieldOrder[i] == FocusReasons {
 		m.card.tagCur = 0
 	}
-	return tea.Batch(cmd, fc)
+	return cmd
 }
 
 // commitField writes the focused text field if it changed; the first write
@@ -176,7 +174,6 @@ func (m *Model) save() tea.Cmd {
 		_ = m.card.focusField(FocusMenu)
 	}
 	s := &m.card.slot
-	l := m.sh.locale
 	switch {
 	case s.editing && !s.changed:
 		m.endEdit()
@@ -189,12 +186,7 @@ func (m *Model) save() tea.Cmd {
 		m.say(noticeWarn, "Tag a reason before saving (D discards this contact).")
 		return cmd
 	case needsNote(m.sh, &s.c):
-		for _, id := range s.c.Reasons {
-			if m.sh.idx.catchAll(id) {
-				m.say(noticeWarn, "“"+m.sh.idx.label(id, l)+"” needs a short note before saving: type it, then enter.")
-				break
-			}
-		}
+		m.say(noticeWarn, "A note is needed for “"+m.catchAllLabel()+"” before saving: type it, then enter.")
 		var fc tea.Cmd
 		fc = m.card.focusField(FocusNote)
 		return tea.Batch(cmd, fc)

@@ -134,6 +134,7 @@ type Model struct {
 	card     card
 	recent   recentList
 	confirm  *confirmation
+	guard    typingGuard
 	notice   notice
 	sync     syncSlot
 	interval time.Duration

@@ -203,7 +203,7 @@ func (c *card) view(sh *shared, state durability, today int) []string {
 	case c.focus == FocusNote:
 		add(c.label(st, "Note", FocusNote) + c.note.View())
 	case k.needNote:
-		add(c.label(st, "Note", FocusNote) + paint(st.ink.Warn, "needed for “other” (tab)"))
+		add(c.label(st, "Note", FocusNote) + paint(st.ink.Warn, "needed (tab to it)"))
 	case s.c.Note != "":
 		add(c.label(st, "Note", FocusNote) + paint(st.ink.Value, s.c.Note))
 	default:

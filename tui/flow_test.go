@@ -94,6 +94,7 @@ func TestCaptureFlow(t *testing.T) {
 		if !strings.Contains(h.status(), "Open a category first") {
 			t.Errorf("status %q", h.status())
 		}
+		h.now = h.now.Add(2 * typingPause) // the agent reads the warning
 		h.press("3", "q")
 		if !strings.Contains(h.status(), "No reason “q”") {
 			t.Errorf("status %q", h.status())
@@ -270,29 +271,66 @@ func TestTextFields(t *testing.T) {
 }
 
 func TestCatchAllNeedsANote(t *testing.T) {
-	s := newStore(t)
-	h := newHarness(t, s)
-	h.press("3", "x")
-	if h.m.Focus() != FocusNote {
-		t.Fatalf("a catch-all should focus the note, focus is %v", h.m.Focus())
-	}
-	if !strings.Contains(h.status(), "needs a short note") {
-		t.Errorf("status %q does not ask for a note", h.status())
-	}
-	h.press("enter") // leave the empty field
-	h.press("enter") // try to save
-	if c := only(t, s); !c.Draft() {
-		t.Fatal("a catch-all without a note was saved")
-	}
-	if h.m.Focus() != FocusNote || !strings.Contains(h.status(), "needs a short note before saving") {
-		t.Errorf("save without a note: focus %v, status %q", h.m.Focus(), h.status())
-	}
-	h.typeText("kunden ville bytte adresse")
-	h.press("enter", "enter")
-	c := only(t, s)
-	if c.Draft() || c.Note != "kunden ville bytte adresse" {
-		t.Fatalf("not saved with its note: %+v", c)
-	}
+	t.Run("picking a catch-all focuses the note and asks for it", func(t *testing.T) {
+		h := newHarness(t, newStore(t))
+		h.press("3", "x")
+		if h.m.Focus() != FocusNote {
+			t.Fatalf("a catch-all should focus the note, focus is %v", h.m.Focus())
+		}
+		if !strings.Contains(h.status(), "A note is needed for “Other delivery issue”") {
+			t.Errorf("status %q does not ask for a note", h.status())
+		}
+	})
+
+	t.Run("enter on the empty note keeps the focus, so what is typed next goes into it", func(t *testing.T) {
+		s := newStore(t)
+		h := newHarness(t, s)
+		h.press("5", "x", "enter")
+		if h.m.Focus() != FocusNote || !strings.Contains(h.status(), "A note is needed") {
+			t.Fatalf("enter on an empty required note: focus %v, status %q", h.m.Focus(), h.status())
+		}
+		h.typeText("kunde vil bytte til mindre modell")
+		h.press("enter")
+		c := only(t, s)
+		if len(c.Reasons) != 1 || c.Note != "kunde vil bytte til mindre modell" || h.m.menu.level >= 0 {
+			t.Fatalf("the note became hotkeys: reasons %v, note %q, menu level %d", c.Reasons, c.Note, h.m.menu.level)
+		}
+	})
+
+	t.Run("esc leaves the empty note and saving asks for it again", func(t *testing.T) {
+		s := newStore(t)
+		h := newHarness(t, s)
+		h.press("3", "x", "esc")
+		if h.m.Focus() != FocusMenu || !strings.Contains(h.status(), "still needed") {
+			t.Fatalf("esc: focus %v, status %q", h.m.Focus(), h.status())
+		}
+		h.press("enter")
+		if c := only(t, s); !c.Draft() {
+			t.Fatal("a catch-all without a note was saved")
+		}
+		if h.m.Focus() != FocusNote || !strings.Contains(h.status(), "needed for “Other delivery issue” before saving") {
+			t.Errorf("save without a note: focus %v, status %q", h.m.Focus(), h.status())
+		}
+	})
+
+	t.Run("once the note is typed the status moves on and enter saves", func(t *testing.T) {
+		s := newStore(t)
+		h := newHarness(t, s)
+		h.press("3", "x")
+		h.typeText("kunden ville bytte adresse")
+		h.press("enter")
+		if st := h.status(); strings.Contains(st, "needed") || !strings.Contains(st, "Note added — enter saves the contact") {
+			t.Errorf("status after the note: %q", st)
+		}
+		if strings.Contains(h.screen(), "needed (tab") {
+			t.Errorf("the card still asks for the note:\n%s", h.screen())
+		}
+		h.press("enter")
+		c := only(t, s)
+		if c.Draft() || c.Note != "kunden ville bytte adresse" {
+			t.Fatalf("not saved with its note: %+v", c)
+		}
+	})
 }
 
 func TestUndo(t *testing.T) {
