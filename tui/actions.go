@@ -3,6 +3,7 @@ package tui
 import (
 	"slices"
 	"strings"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -197,8 +198,13 @@ func (m *Model) save() tea.Cmd {
 		// Every change is stored already (or queued); the edit is done.
 		m.labels[t.key] = "Saved the edit of " + m.describe(&s.c)
 	} else {
+		at := m.clock
 		m.labels[t.key] = "Saved " + m.describe(&s.c)
-		cmds = append(cmds, m.w.push(t, op{kind: opFinish, at: m.clock}))
+		if s.stale {
+			at = s.endAt
+			m.labels[t.key] += ", ended " + m.sh.when(at) + " (its last change)"
+		}
+		cmds = append(cmds, m.w.push(t, op{kind: opFinish, at: at}))
 		m.lastWrite, m.dirtyCkpt = m.clock, true
 	}
 	t.closed = true
@@ -244,10 +250,25 @@ func (m *Model) nextSlot() {
 	m.card.tagCur = 0
 }
 
-// resumeSlot makes a stored draft the card's contact.
+// staleDraft is how long an unfinished contact may go untouched before it
+// is taken for one left behind (by a crash, a closed terminal, a power cut)
+// rather than a call still going on.
+const staleDraft = 30 * time.Minute
+
+// resumeSlot makes a stored draft the card's contact. A stale one keeps
+// its last change as its end, so a crash overnight does not turn into a
+// call of many hours.
 func (m *Model) resumeSlot(d store.Contact) slot {
 	t := m.w.open(&d)
-	return slot{track: t.key, c: d, started: d.StartedAt, resumed: true}
+	s := slot{track: t.key, c: d, started: d.StartedAt, resumed: true}
+	if last := d.UpdatedAt; !last.IsZero() && m.sh.now().Sub(last) >= staleDraft {
+		s.stale = true
+		s.endAt = last
+		if last.Before(d.StartedAt) {
+			s.endAt = d.StartedAt
+		}
+	}
+	return s
 }
 
 // endEdit leaves an edit and brings back the contact set aside for it.

@@ -343,6 +343,17 @@ func (m *Model) today() time.Time {
 	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, m.sh.loc)
 }
 
+// when formats a time for a notice: the clock time today, with the date
+// before that.
+func (sh *shared) when(t time.Time) string {
+	t = t.In(sh.loc)
+	n := sh.now().In(sh.loc)
+	if t.Year() == n.Year() && t.YearDay() == n.YearDay() {
+		return t.Format("15:04")
+	}
+	return t.Format("02.01 15:04")
+}
+
 func (m *Model) say(level noticeLevel, text string) {
 	m.notice = notice{level: level, text: text, ver: m.notice.ver + 1}
 }

@@ -123,7 +123,7 @@ type headerKey struct {
 	syncVer, w     int
 	gen            int
 	syncOff, ready bool
-	editing        bool
+	editing, stale bool
 }
 
 // headerLine shows who is working, the contact's timer and channel, the
@@ -132,7 +132,7 @@ func (m *Model) headerLine() string {
 	sh := m.sh
 	s := &m.card.slot
 	k := headerKey{sec: m.clock.Unix(), started: s.started, channel: s.c.Channel, syncVer: m.sync.ver(),
-		w: sh.w, gen: sh.gen, syncOff: m.syncFn == nil, ready: s.started.IsZero(), editing: s.editing}
+		w: sh.w, gen: sh.gen, syncOff: m.syncFn == nil, ready: s.started.IsZero(), editing: s.editing, stale: s.stale}
 	return m.cache.header.get(k, func() string {
 		st := sh.styles
 		left := paint(st.ink.App, "whycall") + paint(st.ink.Dim, " · ") + paint(st.ink.Header, sh.agent)
@@ -143,6 +143,10 @@ func (m *Model) headerLine() string {
 		switch {
 		case s.editing:
 			timer = paint(st.ink.Warn, "✎ editing "+s.c.StartedAt.In(sh.loc).Format("15:04")) + " " +
+				paint(st.ink.Header, channelText(s.c.Channel))
+		case s.stale:
+			// Left behind long ago: the call ended at its last change.
+			timer = paint(st.ink.Warn, "◼ "+duration(s.endAt.Sub(s.started))+" ended "+sh.when(s.endAt)) + " " +
 				paint(st.ink.Header, channelText(s.c.Channel))
 		case !s.started.IsZero():
 			timer = paint(st.ink.Clock, "● "+duration(m.clock.Sub(s.started))) + " " + paint(st.ink.Header, channelText(s.c.Channel))
