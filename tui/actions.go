@@ -26,6 +26,7 @@ func (m *Model) change(o op, undoable bool) tea.Cmd {
 	s := &m.card.slot
 	t, start := m.ensureTrack()
 	s.changed = true
+	m.deleted = nil // undo now means this change
 	if undoable {
 		s.undo = append(s.undo, undoEntry{seq: t.seq, shown: t.shown(), refTyped: s.refTyped})
 		if len(s.undo) > maxUndo {
@@ -170,6 +171,7 @@ func (m *Model) commitField() tea.Cmd {
 
 // save finishes the contact on the card and makes the next one ready.
 func (m *Model) save() tea.Cmd {
+	m.deleted = nil
 	cmd := m.commitField()
 	if m.card.focus != FocusMenu {
 		_ = m.card.focusField(FocusMenu)
@@ -281,6 +283,10 @@ func (m *Model) endEdit() {
 }
 
 func (m *Model) undo() tea.Cmd {
+	if m.deleted != nil {
+		// Deleting a saved contact was the last thing done.
+		return m.undoDelete()
+	}
 	s := &m.card.slot
 	if len(s.undo) == 0 {
 		m.say(noticeInfo, "Nothing to undo on this contact.")
@@ -303,10 +309,12 @@ func (m *Model) discard() tea.Cmd {
 			prompt: "Delete the saved contact " + m.describe(&c) + "? It leaves today's list.",
 			yes: func(m *Model) tea.Cmd {
 				t := m.w.get(m.card.slot.track)
-				m.labels[t.key] = "Deleted " + m.describe(&m.card.slot.c)
+				shown := m.card.slot.c
+				m.labels[t.key] = "Deleted " + m.describe(&shown) + " (ctrl+z brings it back)"
 				cmd := m.w.push(t, op{kind: opDelete})
 				t.closed = true
 				m.nextSlot()
+				m.deleted = &deletion{track: t.key, shown: shown}
 				return cmd
 			},
 		}
@@ -388,15 +396,50 @@ func (m *Model) askDelete(c store.Contact) {
 		prompt: "Delete the contact " + m.describe(&c) + "? It leaves today's list.",
 		yes: func(m *Model) tea.Cmd {
 			t := m.w.open(&c)
-			m.labels[t.key] = "Deleted " + m.describe(&c)
+			m.labels[t.key] = "Deleted " + m.describe(&c) + " (ctrl+z brings it back)"
 			cmd := m.w.push(t, op{kind: opDelete})
 			t.closed = true
 			m.recent.items = slices.DeleteFunc(slices.Clone(m.recent.items), func(x store.Contact) bool { return x.ID == c.ID })
 			m.recent = m.recent.move(0)
 			m.lastWrite, m.dirtyCkpt = m.clock, true
+			m.deleted = &deletion{track: t.key, shown: c}
 			return cmd
 		},
 	}
+}
+
+// deletion is the saved contact deleted last, which ctrl+z brings back as
+// long as nothing else was changed since.
+type deletion struct {
+	// track is the write track that deletes it.
+	track int
+	// shown is the contact as it was; tomb is the tombstone as stored, once
+	// the delete is.
+	shown, tomb store.Contact
+}
+
+// undoDelete brings back the contact deleted last: the store restores its
+// tombstone as a new revision, and today's list shows it again at once.
+func (m *Model) undoDelete() tea.Cmd {
+	d := m.deleted
+	m.deleted = nil
+	t := m.w.get(d.track)
+	if t == nil {
+		// The delete is stored and its track is gone: start one from the
+		// tombstone.
+		t = m.w.open(&d.tomb)
+		t.closed = true
+	}
+	m.labels[t.key] = "Brought back " + m.describe(&d.shown)
+	cmd := m.w.push(t, op{kind: opUndelete})
+	items := slices.DeleteFunc(slices.Clone(m.recent.items), func(x store.Contact) bool { return x.ID == d.shown.ID })
+	i, _ := slices.BinarySearchFunc(items, d.shown, func(a, b store.Contact) int { return b.StartedAt.Compare(a.StartedAt) })
+	m.recent.items = slices.Insert(items, i, d.shown)
+	m.recent.cur = i
+	m.recent = m.recent.move(0)
+	m.lastWrite, m.dirtyCkpt = m.clock, true
+	m.say(noticeInfo, "Bringing back "+m.describe(&d.shown)+"…")
+	return cmd
 }
 
 // quit leaves, keeping any unfinished contact: it writes the field being

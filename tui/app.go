@@ -135,6 +135,7 @@ type Model struct {
 	recent   recentList
 	confirm  *confirmation
 	guard    typingGuard
+	deleted  *deletion
 	notice   notice
 	sync     syncSlot
 	interval time.Duration

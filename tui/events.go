@@ -67,6 +67,14 @@ func (m *Model) handleWriteDone(msg writeDoneMsg) (tea.Model, tea.Cmd) {
 	if !ok {
 		return m, nil
 	}
+	if d := m.deleted; d != nil && d.track == r.t.key && r.o.kind == opDelete {
+		switch {
+		case r.stored:
+			d.tomb = r.t.confirmed
+		case r.refused != nil:
+			m.deleted = nil
+		}
+	}
 	if m.card.slot.track == r.t.key {
 		m.refreshSlot()
 	}

@@ -461,6 +461,70 @@ func TestRecentList(t *testing.T) {
 		}
 	})
 
+	t.Run("ctrl+z in the list brings back the contact deleted last", func(t *testing.T) {
+		s := newStore(t)
+		h := newHarness(t, s)
+		h.press("3", "f", "R", "enter")
+		saved := only(t, s)
+		h.press("L", "D", "y")
+		if !strings.Contains(h.status(), "ctrl+z brings it back") {
+			t.Errorf("the delete does not say it can be undone: %q", h.status())
+		}
+		h.press("ctrl+z")
+		c := only(t, s)
+		if c.Deleted || c.Rev <= saved.Rev || c.Outcome != store.OutcomeResolved || !c.EndedAt.Equal(saved.EndedAt) {
+			t.Fatalf("not brought back as it was: %+v (was %+v)", c, saved)
+		}
+		if len(h.m.recent.items) != 1 || !strings.Contains(h.status(), "✓ Brought back 14:05 Late delivery") {
+			t.Errorf("list %d items, status %q", len(h.m.recent.items), h.status())
+		}
+		h.press("ctrl+z")
+		if c := only(t, s); c.Deleted || !strings.Contains(h.status(), "Nothing to undo") {
+			t.Errorf("a second ctrl+z: deleted %v, status %q", c.Deleted, h.status())
+		}
+	})
+
+	t.Run("ctrl+z brings back a contact deleted while its delete is still failing", func(t *testing.T) {
+		fs := &flakyStore{Store: newStore(t)}
+		h := newHarness(t, fs)
+		h.press("3", "f", "enter", "L")
+		fs.failNext(1)
+		h.press("D", "y", "ctrl+z")
+		if !strings.Contains(h.status(), "NOT SAVED (delete contact)") {
+			t.Fatalf("the failing delete is not shown: %q", h.status())
+		}
+		h.fire(isRetry)
+		if c := only(t, fs.Store); c.Deleted {
+			t.Fatalf("the undo was lost behind the failing delete: %+v", c)
+		}
+		if got := fs.calls[len(fs.calls)-3:]; !slices.Equal(got, []string{"Delete", "Delete", "Restore"}) {
+			t.Errorf("writes %v, want the delete retried, then the restore", got)
+		}
+	})
+
+	t.Run("a delete of an edited contact is undone from the capture screen", func(t *testing.T) {
+		s := newStore(t)
+		h := newHarness(t, s)
+		h.press("3", "f", "enter", "L", "enter", "D", "y")
+		if c := only(t, s); !c.Deleted {
+			t.Fatal("not deleted")
+		}
+		h.press("ctrl+z")
+		if c := only(t, s); c.Deleted || c.Draft() {
+			t.Fatalf("not brought back as saved: %+v", c)
+		}
+	})
+
+	t.Run("a change after the delete makes ctrl+z undo that change instead", func(t *testing.T) {
+		s := newStore(t)
+		h := newHarness(t, s)
+		h.press("3", "f", "enter", "L", "D", "y", "esc", "6", "f", "ctrl+z")
+		cs := contacts(t, s)
+		if len(cs) != 2 || !cs[0].Deleted || len(cs[1].Reasons) != 0 {
+			t.Fatalf("ctrl+z undid the wrong thing: %+v", cs)
+		}
+	})
+
 	t.Run("D discards the contact in progress after a confirm", func(t *testing.T) {
 		s := newStore(t)
 		h := newHarness(t, s)

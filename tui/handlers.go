@@ -433,6 +433,12 @@ func (m *Model) handleRecentKey(ks keyText) (tea.Model, tea.Cmd) {
 		if c, ok := m.recent.selected(); ok {
 			m.askDelete(c)
 		}
+	case key.Matches(ks, km.Recent.Undo):
+		if m.deleted == nil {
+			m.say(noticeInfo, "Nothing to undo here: ctrl+z brings back the contact deleted last.")
+			return m, nil
+		}
+		return m, m.undoDelete()
 	}
 	return m, nil
 }

@@ -304,3 +304,17 @@ func (f *flakyStore) Finish(ctx context.Context, id string, at time.Time) (store
 }
 
 func ansiWidth(s string) int { return ansi.StringWidth(s) }
+
+func (f *flakyStore) Delete(ctx context.Context, id string) (store.Contact, error) {
+	if err := f.check("Delete"); err != nil {
+		return store.Contact{}, err
+	}
+	return f.Store.Delete(ctx, id)
+}
+
+func (f *flakyStore) Restore(ctx context.Context, c store.Contact) (store.Contact, error) {
+	if err := f.check("Restore"); err != nil {
+		return store.Contact{}, err
+	}
+	return f.Store.Restore(ctx, c)
+}

@@ -69,6 +69,7 @@ const (
 	footField
 	footSearch
 	footRecent
+	footRecentUndo
 	footConfirm
 	footHelp
 	footTooSmall
@@ -103,6 +104,9 @@ func (k KeyMap) footerBindings(s footerState) []key.Binding {
 		return []key.Binding{k.Search.Up, k.Search.Down, k.Search.Pick, k.Search.Close}
 	case footRecent:
 		return []key.Binding{k.Recent.Up, k.Recent.Down, k.Recent.Edit, k.Recent.Delete, k.Recent.Close, k.Global.Help}
+	case footRecentUndo:
+		return []key.Binding{pair(k.Recent.Up, k.Recent.Down, "move"), k.Recent.Edit, k.Recent.Delete, k.Recent.Undo,
+			k.Recent.Close, k.Global.Help}
 	case footConfirm:
 		return []key.Binding{k.Confirm.Yes, k.Confirm.No}
 	case footHelp:

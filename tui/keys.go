@@ -94,6 +94,7 @@ type RecentKeys struct {
 	PageDown key.Binding
 	Edit     key.Binding
 	Delete   key.Binding
+	Undo     key.Binding
 	Close    key.Binding
 }
 
@@ -168,6 +169,7 @@ func DefaultKeyMap() KeyMap {
 			PageDown: b("pgdn", "page down", "pgdown"),
 			Edit:     b("enter", "edit", "enter"),
 			Delete:   b("D", "delete", "D", "delete"),
+			Undo:     b("ctrl+z", "undo delete", "ctrl+z"),
 			Close:    b("esc/L", "back", "esc", "L"),
 		},
 		Confirm: ConfirmKeys{
@@ -195,7 +197,7 @@ func (k KeyMap) helpGroups() []helpGroup {
 		{"Tagged reasons (tab)", []key.Binding{pair(k.Reasons.Up, k.Reasons.Down, "move"), k.Reasons.Primary, k.Reasons.Remove}},
 		{"Ref and note", []key.Binding{k.Field.Done, k.Field.Leave, k.Field.Next, k.Field.Prev}},
 		{"Search (/)", []key.Binding{pair(k.Search.Up, k.Search.Down, "move"), k.Search.Pick, k.Search.Close}},
-		{"Today's list (L)", []key.Binding{pair(k.Recent.Up, k.Recent.Down, "move"), k.Recent.Edit, k.Recent.Delete, k.Recent.Close}},
+		{"Today's list (L)", []key.Binding{pair(k.Recent.Up, k.Recent.Down, "move"), k.Recent.Edit, k.Recent.Delete, k.Recent.Undo, k.Recent.Close}},
 		{"Everywhere", []key.Binding{k.Global.Help, k.Global.Quit}},
 	}
 }

@@ -312,6 +312,8 @@ func (m *Model) footerState() footerState {
 		return footConfirm
 	case m.screen == ScreenHelp:
 		return footHelp
+	case m.screen == ScreenRecent && m.deleted != nil:
+		return footRecentUndo
 	case m.screen == ScreenRecent:
 		return footRecent
 	}
