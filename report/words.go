@@ -72,6 +72,9 @@ func (w Words) MoreReasons(rest, restN int) string { return w.p.moreReasons(rest
 // AlsoMentioned words the n reasons most often mentioned as secondary.
 func (w Words) AlsoMentioned(reasons []ReasonRow, n int) string { return w.p.alsoMentioned(reasons, n) }
 
+// MoreNotes words the notes a list left out ("… and 7 more notes").
+func (w Words) MoreNotes(n int) string { return w.p.msgf("more_notes", w.p.num(n)) }
+
 // LowestFCR words the reasons with the lowest measured FCR.
 func (w Words) LowestFCR(ls []ReasonFCR) string { return w.p.lowestFCR(ls) }
 

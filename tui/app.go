@@ -46,6 +46,9 @@ type Options struct {
 	Dark bool
 	// Sync, when set, fills the header's sync slot; nil shows "sync off".
 	Sync SyncFunc
+	// Summary, when set, computes the team lead's summary screen (S); nil
+	// leaves the screen out.
+	Summary SummarySource
 	// SyncInterval is the pause between Sync calls (default 1 minute).
 	SyncInterval time.Duration
 	// Logger receives diagnostics (nil: discarded). Never the terminal.
@@ -133,6 +136,7 @@ type Model struct {
 	search   search
 	card     card
 	recent   recentList
+	sum      summaryView
 	confirm  *confirmation
 	guard    typingGuard
 	deleted  *deletion
@@ -217,6 +221,7 @@ func New(o Options) (*Model, error) {
 		menu:     newMenu(),
 		search:   newSearch(sh.styles),
 		card:     newCard(sh.styles),
+		sum:      newSummaryView(o.Summary),
 		syncFn:   o.Sync,
 		interval: o.SyncInterval,
 		labels:   map[int]string{},
@@ -283,6 +288,10 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m.handleCheckpoint(msg)
 	case loadRetryMsg:
 		return m, m.loadDrafts()
+	case summaryMsg:
+		return m.handleSummary(msg)
+	case notesMsg:
+		return m.handleNotes(msg)
 	}
 	return m, nil
 }
@@ -323,6 +332,8 @@ func (m *Model) resize(w, h int) {
 	m.card.note.SetWidth(m.card.fieldWidth())
 	m.recent.w, m.recent.h = w, body
 	m.recent = m.recent.move(0)
+	m.sum.setSize(w, body)
+	m.sum.relayout(m.sh)
 }
 
 func (m *Model) setStyles(st *Styles) {
@@ -331,6 +342,7 @@ func (m *Model) setStyles(st *Styles) {
 	m.search.input.SetStyles(st.Input)
 	m.card.ref.SetStyles(st.Input)
 	m.card.note.SetStyles(st.Input)
+	m.sum.relayout(m.sh)
 }
 
 // tooSmall reports whether the window cannot show the screen.

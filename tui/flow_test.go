@@ -708,25 +708,31 @@ func TestNeverLoseATag(t *testing.T) {
 }
 
 func TestHelpAndSizes(t *testing.T) {
-	t.Run("? shows every key of the key map and esc closes it", func(t *testing.T) {
-		h := newHarness(t, newStore(t))
-		h.press("?")
-		if h.m.Screen() != ScreenHelp {
-			t.Fatalf("screen %v", h.m.Screen())
-		}
-		scr := h.screen()
-		for _, g := range h.m.sh.keys.helpGroups() {
-			for _, b := range g.bindings {
-				if !strings.Contains(scr, b.Help().Desc) {
-					t.Errorf("help lacks %q (%s)", b.Help().Desc, b.Help().Key)
+	for _, sc := range []struct {
+		screen Screen
+		keys   []string
+	}{{ScreenCapture, nil}, {ScreenRecent, []string{"L"}}, {ScreenSummary, []string{"S"}}} {
+		t.Run("? on the "+sc.screen.String()+" screen shows every key of that screen and esc closes it", func(t *testing.T) {
+			h := newHarness(t, newStore(t), withSummary(handSource("en")))
+			h.press(sc.keys...)
+			h.press("?")
+			if h.m.Screen() != ScreenHelp {
+				t.Fatalf("screen %v", h.m.Screen())
+			}
+			scr := h.screen()
+			for _, g := range h.m.sh.keys.helpGroups(sc.screen) {
+				for _, b := range g.bindings {
+					if !strings.Contains(scr, b.Help().Key+" ") || !strings.Contains(scr, b.Help().Desc) {
+						t.Errorf("help lacks %q %q", b.Help().Key, b.Help().Desc)
+					}
 				}
 			}
-		}
-		h.press("esc")
-		if h.m.Screen() != ScreenCapture {
-			t.Errorf("esc left screen %v", h.m.Screen())
-		}
-	})
+			h.press("esc")
+			if h.m.Screen() != sc.screen {
+				t.Errorf("esc left screen %v", h.m.Screen())
+			}
+		})
+	}
 
 	t.Run("a window too small asks to be larger and ignores hotkeys", func(t *testing.T) {
 		s := newStore(t)

@@ -45,6 +45,8 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case ScreenRecent:
 		return m.handleRecentKey(ks)
+	case ScreenSummary:
+		return m.handleSummaryKey(ks)
 	case ScreenCapture:
 		return m.handleCaptureKey(msg, ks)
 	}
@@ -107,6 +109,8 @@ func (m *Model) handleCaptureKey(msg tea.KeyPressMsg, ks keyText) (tea.Model, te
 		cmd = m.discard()
 	case key.Matches(ks, km.Contact.Recent):
 		cmd = m.openRecent()
+	case key.Matches(ks, km.Contact.Summary):
+		cmd = m.openSummary()
 	case key.Matches(ks, km.Contact.New):
 		cmd = m.newContact()
 	case key.Matches(ks, km.Menu.Search):

@@ -153,6 +153,8 @@ func keyMsg(name string) tea.KeyPressMsg {
 		"right":     {Code: tea.KeyRight},
 		"pgdown":    {Code: tea.KeyPgDown},
 		"pgup":      {Code: tea.KeyPgUp},
+		"home":      {Code: tea.KeyHome},
+		"end":       {Code: tea.KeyEnd},
 		"space":     {Code: tea.KeySpace, Text: " "},
 		"backspace": {Code: tea.KeyBackspace},
 		"delete":    {Code: tea.KeyDelete},

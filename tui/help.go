@@ -7,11 +7,11 @@ import (
 	"charm.land/bubbles/v2/key"
 )
 
-// helpScreen renders the help screen from the KeyMap, in as many columns as
-// the width allows, each group kept whole.
-func helpScreen(sh *shared, w, h int) []string {
+// helpScreen renders the help screen of screen s from the KeyMap, in as
+// many columns as the width allows, each group kept whole.
+func helpScreen(sh *shared, s Screen, w, h int) []string {
 	st := sh.styles
-	groups := sh.keys.helpGroups()
+	groups := sh.keys.helpGroups(s)
 	cols := 3
 	colW := (w - (cols - 1)) / cols
 	keyW := 10
@@ -70,6 +70,8 @@ const (
 	footSearch
 	footRecent
 	footRecentUndo
+	footSummary
+	footSummaryDetail
 	footConfirm
 	footHelp
 	footTooSmall
@@ -107,6 +109,12 @@ func (k KeyMap) footerBindings(s footerState) []key.Binding {
 	case footRecentUndo:
 		return []key.Binding{pair(k.Recent.Up, k.Recent.Down, "move"), k.Recent.Edit, k.Recent.Delete, k.Recent.Undo,
 			k.Recent.Close, k.Global.Help}
+	case footSummary:
+		return []key.Binding{pair(k.Summary.PrevDay, k.Summary.NextDay, "day"), pair(k.Summary.Up, k.Summary.Down, "reason"),
+			k.Summary.Details, k.Summary.Owner, k.Summary.Close, k.Global.Help}
+	case footSummaryDetail:
+		return []key.Binding{pair(k.Summary.PrevDay, k.Summary.NextDay, "day"), pair(k.Summary.Up, k.Summary.Down, "reason"),
+			pair(k.Summary.PageUp, k.Summary.PageDown, "scroll"), k.Summary.Close, k.Global.Help}
 	case footConfirm:
 		return []key.Binding{k.Confirm.Yes, k.Confirm.No}
 	case footHelp:

@@ -11,6 +11,7 @@ import (
 // press re-renders only what it changed. Keys include shared.gen, which
 // changes with the size and the styles.
 type renderCache struct {
+	summary frameCache
 	header  lineCache[headerKey]
 	desc    lineCache[descKey]
 	status  lineCache[statusKey]
@@ -82,8 +83,12 @@ func (m *Model) render() string {
 		for _, l := range m.recent.view(sh) {
 			line(l)
 		}
+	case ScreenSummary:
+		for _, l := range m.sum.view(sh, &c.summary) {
+			line(l)
+		}
 	case ScreenHelp:
-		for _, l := range helpScreen(sh, sh.w, bodyH+1) {
+		for _, l := range helpScreen(sh, m.back, sh.w, bodyH+1) {
 			line(l)
 		}
 	default:
@@ -196,6 +201,7 @@ type descKey struct {
 	confirm                  *confirmation
 	recentLen                int
 	searchSel                string
+	sumPage, sumSel          int
 }
 
 // descLine explains what is highlighted: a reason's description, what a
@@ -207,12 +213,24 @@ func (m *Model) descLine() string {
 	if r := m.search.picked(); m.card.focus == FocusSearch && r != nil {
 		k.searchSel = r.ID
 	}
+	if m.screen == ScreenSummary {
+		k.sumPage, k.sumSel = m.sum.page.ver, m.sum.sel
+		if m.sum.detail != nil {
+			k.sumSel = -1
+		}
+	}
 	return m.cache.desc.get(k, func() string {
 		st, l, ix := sh.styles, sh.locale, sh.idx
 		text := ""
 		switch {
 		case m.screen == ScreenHelp:
 			text = "Fixed keys: digits pick a category, letters a reason, / searches, enter saves, esc goes back."
+		case m.screen == ScreenSummary && m.sum.detail != nil:
+			text = "↑/↓ the reason above or below · pgup/pgdn scroll · esc back to the summary"
+		case m.screen == ScreenSummary:
+			if r, ok := ix.byID[m.sum.selectedID()]; ok {
+				text = r.Description.Get(l, "en")
+			}
 		case m.screen == ScreenRecent:
 			if c, ok := m.recent.selected(); ok {
 				text = "rev " + itoa(int(c.Rev)) + " · ended " + c.EndedAt.In(sh.loc).Format("15:04:05")
@@ -316,6 +334,10 @@ func (m *Model) footerState() footerState {
 		return footRecentUndo
 	case m.screen == ScreenRecent:
 		return footRecent
+	case m.screen == ScreenSummary && m.sum.detail != nil:
+		return footSummaryDetail
+	case m.screen == ScreenSummary:
+		return footSummary
 	}
 	switch m.card.focus {
 	case FocusSearch:
