@@ -89,7 +89,7 @@ func (m *Model) pick(r *taxonomy.Reason) tea.Cmd {
 	if r.CatchAll && needsNote(m.sh, &s.c) {
 		var fc tea.Cmd
 		fc = m.card.focusField(FocusNote)
-		m.say(noticeWarn, "A note is needed for “"+r.Label(l)+"”: type it, then enter.")
+		m.say(noticeWarn, "“"+r.Label(l)+"” needs a note: type it, then enter.")
 		return tea.Batch(cmd, fc)
 	}
 	return cmd
@@ -189,7 +189,7 @@ func (m *Model) save() tea.Cmd {
 		m.say(noticeWarn, "Tag a reason before saving (D discards this contact).")
 		return cmd
 	case needsNote(m.sh, &s.c):
-		m.say(noticeWarn, "A note is needed for “"+m.catchAllLabel()+"” before saving: type it, then enter.")
+		m.say(noticeWarn, "“"+m.catchAllLabel()+"” needs a note before saving: type it, then enter.")
 		var fc tea.Cmd
 		fc = m.card.focusField(FocusNote)
 		return tea.Batch(cmd, fc)
@@ -305,9 +305,8 @@ func (m *Model) discard() tea.Cmd {
 	s := &m.card.slot
 	if s.editing {
 		c := s.c
-		m.confirm = &confirmation{
-			prompt: "Delete the saved contact " + m.describe(&c) + "? It leaves today's list.",
-			yes: func(m *Model) tea.Cmd {
+		m.ask("Delete the saved contact "+m.describe(&c)+"? It leaves today's list.",
+			func(m *Model) tea.Cmd {
 				t := m.w.get(m.card.slot.track)
 				shown := m.card.slot.c
 				m.labels[t.key] = "Deleted " + m.describe(&shown) + " (ctrl+z brings it back)"
@@ -316,8 +315,7 @@ func (m *Model) discard() tea.Cmd {
 				m.nextSlot()
 				m.deleted = &deletion{track: t.key, shown: shown}
 				return cmd
-			},
-		}
+			})
 		return nil
 	}
 	drop := func(m *Model) tea.Cmd {
@@ -334,10 +332,7 @@ func (m *Model) discard() tea.Cmd {
 	if !s.hasContent() {
 		return drop(m)
 	}
-	m.confirm = &confirmation{
-		prompt: "Discard this contact (" + plural(len(s.c.Reasons), "reason") + ")? It is deleted, not saved.",
-		yes:    drop,
-	}
+	m.ask("Discard this contact ("+plural(len(s.c.Reasons), "reason")+")? It is deleted, not saved.", drop)
 	return nil
 }
 
@@ -392,9 +387,8 @@ func (m *Model) edit(c store.Contact) tea.Cmd {
 }
 
 func (m *Model) askDelete(c store.Contact) {
-	m.confirm = &confirmation{
-		prompt: "Delete the contact " + m.describe(&c) + "? It leaves today's list.",
-		yes: func(m *Model) tea.Cmd {
+	m.ask("Delete the contact "+m.describe(&c)+"? It leaves today's list.",
+		func(m *Model) tea.Cmd {
 			t := m.w.open(&c)
 			m.labels[t.key] = "Deleted " + m.describe(&c) + " (ctrl+z brings it back)"
 			cmd := m.w.push(t, op{kind: opDelete})
@@ -404,8 +398,7 @@ func (m *Model) askDelete(c store.Contact) {
 			m.lastWrite, m.dirtyCkpt = m.clock, true
 			m.deleted = &deletion{track: t.key, shown: c}
 			return cmd
-		},
-	}
+		})
 }
 
 // deletion is the saved contact deleted last, which ctrl+z brings back as

@@ -114,6 +114,17 @@ type notice struct {
 type confirmation struct {
 	prompt string
 	yes    func(m *Model) tea.Cmd
+	// at is when it was asked: a yes faster than anyone reads the question
+	// is a key typed on, not an answer.
+	at time.Time
+}
+
+// readDelay is how long a question stands before y answers it.
+const readDelay = 400 * time.Millisecond
+
+// ask puts a yes/no question on the status line.
+func (m *Model) ask(prompt string, yes func(m *Model) tea.Cmd) {
+	m.confirm = &confirmation{prompt: prompt, yes: yes, at: m.clock}
 }
 
 // syncSlot is what the header shows about sync.

@@ -277,7 +277,7 @@ func TestCatchAllNeedsANote(t *testing.T) {
 		if h.m.Focus() != FocusNote {
 			t.Fatalf("a catch-all should focus the note, focus is %v", h.m.Focus())
 		}
-		if !strings.Contains(h.status(), "A note is needed for “Other delivery issue”") {
+		if !strings.Contains(h.status(), "“Other delivery issue” needs a note: type it, then enter") {
 			t.Errorf("status %q does not ask for a note", h.status())
 		}
 	})
@@ -286,7 +286,7 @@ func TestCatchAllNeedsANote(t *testing.T) {
 		s := newStore(t)
 		h := newHarness(t, s)
 		h.press("5", "x", "enter")
-		if h.m.Focus() != FocusNote || !strings.Contains(h.status(), "A note is needed") {
+		if h.m.Focus() != FocusNote || !strings.Contains(h.status(), "needs a note: type it, then enter (esc leaves)") {
 			t.Fatalf("enter on an empty required note: focus %v, status %q", h.m.Focus(), h.status())
 		}
 		h.typeText("kunde vil bytte til mindre modell")
@@ -308,7 +308,7 @@ func TestCatchAllNeedsANote(t *testing.T) {
 		if c := only(t, s); !c.Draft() {
 			t.Fatal("a catch-all without a note was saved")
 		}
-		if h.m.Focus() != FocusNote || !strings.Contains(h.status(), "needed for “Other delivery issue” before saving") {
+		if h.m.Focus() != FocusNote || !strings.Contains(h.status(), "“Other delivery issue” needs a note before saving") {
 			t.Errorf("save without a note: focus %v, status %q", h.m.Focus(), h.status())
 		}
 	})
@@ -449,7 +449,8 @@ func TestRecentList(t *testing.T) {
 		if c := only(t, s); c.Deleted {
 			t.Fatal("n deleted the contact")
 		}
-		h.press("D", "y")
+		h.press("D")
+		h.answer("y")
 		if c := only(t, s); !c.Deleted {
 			t.Fatal("y did not delete the contact")
 		}
@@ -466,7 +467,8 @@ func TestRecentList(t *testing.T) {
 		h := newHarness(t, s)
 		h.press("3", "f", "R", "enter")
 		saved := only(t, s)
-		h.press("L", "D", "y")
+		h.press("L", "D")
+		h.answer("y")
 		if !strings.Contains(h.status(), "ctrl+z brings it back") {
 			t.Errorf("the delete does not say it can be undone: %q", h.status())
 		}
@@ -489,7 +491,9 @@ func TestRecentList(t *testing.T) {
 		h := newHarness(t, fs)
 		h.press("3", "f", "enter", "L")
 		fs.failNext(1)
-		h.press("D", "y", "ctrl+z")
+		h.press("D")
+		h.answer("y")
+		h.press("ctrl+z")
 		if !strings.Contains(h.status(), "NOT SAVED (delete contact)") {
 			t.Fatalf("the failing delete is not shown: %q", h.status())
 		}
@@ -505,7 +509,8 @@ func TestRecentList(t *testing.T) {
 	t.Run("a delete of an edited contact is undone from the capture screen", func(t *testing.T) {
 		s := newStore(t)
 		h := newHarness(t, s)
-		h.press("3", "f", "enter", "L", "enter", "D", "y")
+		h.press("3", "f", "enter", "L", "enter", "D")
+		h.answer("y")
 		if c := only(t, s); !c.Deleted {
 			t.Fatal("not deleted")
 		}
@@ -518,17 +523,37 @@ func TestRecentList(t *testing.T) {
 	t.Run("a change after the delete makes ctrl+z undo that change instead", func(t *testing.T) {
 		s := newStore(t)
 		h := newHarness(t, s)
-		h.press("3", "f", "enter", "L", "D", "y", "esc", "6", "f", "ctrl+z")
+		h.press("3", "f", "enter", "L", "D")
+		h.answer("y")
+		h.press("esc", "6", "f", "ctrl+z")
 		cs := contacts(t, s)
 		if len(cs) != 2 || !cs[0].Deleted || len(cs[1].Reasons) != 0 {
 			t.Fatalf("ctrl+z undid the wrong thing: %+v", cs)
 		}
 	})
 
+	t.Run("a y typed on at once does not answer the question", func(t *testing.T) {
+		s := newStore(t)
+		h := newHarness(t, s)
+		h.press("3", "f")
+		h.typeText("Dyrt")
+		if c := only(t, s); c.Deleted || h.m.Contact().ID != c.ID {
+			t.Fatalf("typing “Dyrt” discarded the contact: %+v", c)
+		}
+		if h.m.confirm == nil {
+			t.Fatal("the question went away")
+		}
+		h.answer("n")
+		if c := only(t, s); c.Deleted || h.m.confirm != nil {
+			t.Fatalf("n: deleted %v, question %v", c.Deleted, h.m.confirm)
+		}
+	})
+
 	t.Run("D discards the contact in progress after a confirm", func(t *testing.T) {
 		s := newStore(t)
 		h := newHarness(t, s)
-		h.press("3", "f", "D", "y")
+		h.press("3", "f", "D")
+		h.answer("y")
 		if c := only(t, s); !c.Deleted {
 			t.Fatal("discard did not tombstone the draft")
 		}

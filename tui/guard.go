@@ -86,8 +86,8 @@ func isText(msg tea.KeyPressMsg) bool {
 // heldText shortens the held-back text for the status line.
 func heldText(s string) string {
 	r := []rune(s)
-	if len(r) > 20 {
-		return "…" + string(r[len(r)-19:])
+	if len(r) > 14 {
+		return "…" + string(r[len(r)-13:])
 	}
 	return s
 }
@@ -106,7 +106,7 @@ func (m *Model) guardKey(msg tea.KeyPressMsg, ks keyText) (held bool) {
 	case isText(msg):
 		g.held += msg.Text
 		g.last = m.clock
-		m.say(noticeWarn, "Held back “"+heldText(g.held)+"”: typed outside a text field. Keys act again after a pause.")
+		m.say(noticeWarn, "Held back “"+heldText(g.held)+"” (typed outside a field); keys act after a pause.")
 		return true
 	case g.held != "" && key.Matches(ks, m.sh.keys.Contact.Save):
 		// The agent typed into nowhere and pressed enter as if ending a

@@ -32,6 +32,18 @@ func TestTypingGuard(t *testing.T) {
 		}
 	})
 
+	t.Run("text typed on after enter picked a search result is held back", func(t *testing.T) {
+		s := newStore(t)
+		h := newHarness(t, s)
+		h.press("/")
+		h.typeText("forsinket")
+		h.press("enter")
+		h.typeText(" levering 3 dager")
+		if c := only(t, s); !slices.Equal(c.Reasons, []string{"delivery_late"}) || h.m.menu.level >= 0 {
+			t.Fatalf("text after the search became hotkeys: %v, menu level %d", c.Reasons, h.m.menu.level)
+		}
+	})
+
 	t.Run("a letter outside a category holds back the keys typed right after it", func(t *testing.T) {
 		s := newStore(t)
 		h := newHarness(t, s)

@@ -56,6 +56,9 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 func (m *Model) handleConfirmKey(ks keyText) (tea.Model, tea.Cmd) {
 	km := &m.sh.keys
 	switch {
+	case key.Matches(ks, km.Confirm.Yes) && m.clock.Sub(m.confirm.at) < readDelay:
+		// "Dyrt…" typed by mistake would discard the contact at its y.
+		m.confirm.at = m.clock
 	case key.Matches(ks, km.Confirm.Yes):
 		c := m.confirm
 		m.confirm = nil
@@ -248,7 +251,7 @@ func (m *Model) handleFieldKey(msg tea.KeyPressMsg, ks keyText) (tea.Model, tea.
 	case key.Matches(ks, km.Field.Done) && m.noteStillNeeded():
 		// Leaving would put whatever the agent types next into the menu as
 		// hotkeys; esc still leaves.
-		m.say(noticeWarn, "A note is needed for “"+m.catchAllLabel()+"”: type it, then enter (esc leaves).")
+		m.say(noticeWarn, "“"+m.catchAllLabel()+"” needs a note: type it, then enter (esc leaves).")
 		return m, nil
 	case key.Matches(ks, km.Field.Done):
 		// An enter while typing may be meant as the end of a line, with
@@ -301,7 +304,7 @@ func (m *Model) leaveField(f Focus) tea.Cmd {
 	case from == FocusNote && s.c.Note != "":
 		m.say(noticeInfo, "Note added — "+m.nextStep())
 	case from == FocusNote && needsNote(m.sh, &s.c):
-		m.say(noticeWarn, "A note is still needed for “"+m.catchAllLabel()+"” before saving (tab to it).")
+		m.say(noticeWarn, "A note is still needed for “"+m.catchAllLabel()+"” (tab goes to it).")
 	case from == FocusRef && (s.refTyped != "" || s.c.CustomerRef != ""):
 		m.say(noticeInfo, "Customer ref added (stored as a hash) — "+m.nextStep())
 	}
@@ -315,7 +318,7 @@ func (m *Model) nextStep() string {
 	case len(s.c.Reasons) == 0:
 		return "tag a reason, then enter saves the contact."
 	case needsNote(m.sh, &s.c):
-		return "a note is still needed for “" + m.catchAllLabel() + "”."
+		return "“" + m.catchAllLabel() + "” still needs a note."
 	case s.editing:
 		return "enter ends the edit."
 	}

@@ -179,6 +179,13 @@ func (h *harness) press(keys ...string) {
 	}
 }
 
+// answer presses key after reading the question on screen for a moment.
+func (h *harness) answer(key string) {
+	h.t.Helper()
+	h.now = h.now.Add(readDelay)
+	h.press(key)
+}
+
 // typeText types s one rune at a time.
 func (h *harness) typeText(s string) {
 	h.t.Helper()

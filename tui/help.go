@@ -33,7 +33,8 @@ func helpScreen(sh *shared, s Screen, w, h int) []string {
 		cur = append(cur, block...)
 	}
 	columns = append(columns, cur)
-	lines := []string{spread(paint(st.ink.PaneTitle, "KEYS"), paint(st.ink.Dim, "? or esc closes"), w)}
+	title := map[Screen]string{ScreenCapture: "KEYS · CAPTURE", ScreenRecent: "KEYS · TODAY'S LIST", ScreenSummary: "KEYS · SUMMARY"}[s]
+	lines := []string{spread(paint(st.ink.PaneTitle, title), paint(st.ink.Dim, "? or esc closes"), w)}
 	for row := 0; len(lines) < h; row++ {
 		var b strings.Builder
 		any := false

@@ -1,9 +1,11 @@
 package tui
 
 import (
+	"context"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/exp/golden"
@@ -306,5 +308,38 @@ func TestSummaryGoldenViews(t *testing.T) {
 				golden.RequireEqual(t, h.screen())
 			})
 		}
+	}
+}
+
+// TestSummaryOfARealStore: NewSummarySource on the store's reader shows
+// what was just tagged on the capture screen, and the reason's notes.
+func TestSummaryOfARealStore(t *testing.T) {
+	s := newStore(t)
+	tax := testTax(t)
+	if err := s.SaveTaxonomy(context.Background(), tax.Version, tax.ID, tax.Revision, tax.Source); err != nil {
+		t.Fatal(err)
+	}
+	r := s.SummaryReader()
+	t.Cleanup(func() {
+		if err := r.Close(); err != nil {
+			t.Error(err)
+		}
+	})
+	opt := report.DefaultOptions()
+	opt.Lang, opt.Now, opt.Taxonomy = "en", func() time.Time { return t0.Add(time.Hour) }, tax
+	h := newHarness(t, s, withSummary(NewSummarySource(r, opt)))
+	h.press("3", "f", "tab", "tab", "tab")
+	h.typeText("pakken kom aldri")
+	h.press("enter", "enter", "3", "f", "enter", "6", "f", "enter")
+	h.press("S")
+	b := h.body()
+	for _, want := range []string{"3 contacts so far today", "Late delivery", "Wrong invoice"} {
+		if !strings.Contains(b, want) {
+			t.Errorf("summary lacks %q:\n%s", want, b)
+		}
+	}
+	h.press("enter")
+	if b := h.body(); !strings.Contains(b, "2 Mar 14:05 «pakken kom aldri»") {
+		t.Errorf("details lack the note:\n%s", b)
 	}
 }
