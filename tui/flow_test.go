@@ -779,22 +779,31 @@ func TestHelpAndSizes(t *testing.T) {
 
 	t.Run("every frame has exactly the window's lines and no line is wider", func(t *testing.T) {
 		h := newHarness(t, newStore(t))
-		for _, size := range [][2]int{{80, 24}, {100, 30}, {70, 20}, {200, 60}, {60, 15}, {20, 5}} {
-			h.send(tea.WindowSizeMsg{Width: size[0], Height: size[1]})
-			for _, keys := range [][]string{{}, {"3"}, {"f", "tab", "tab"}, {"esc", "/"}, {"esc", "L"}, {"esc", "?"}, {"esc"}} {
-				h.press(keys...)
-				lines := strings.Split(h.screen(), "\n")
-				if len(lines) != size[1] {
-					t.Errorf("%dx%d after %v: %d lines", size[0], size[1], keys, len(lines))
-				}
-				for i, l := range lines {
-					if w := ansiWidth(l); w > size[0] {
-						t.Errorf("%dx%d after %v: line %d is %d wide: %q", size[0], size[1], keys, i, w, l)
-					}
+		h.checkFrames([][2]int{{80, 24}, {100, 30}, {70, 20}, {200, 60}, {60, 15}, {20, 5}},
+			[][]string{{}, {"3"}, {"f", "tab", "tab"}, {"esc", "/"}, {"esc", "L"}, {"esc", "?"}, {"esc"}})
+	})
+}
+
+// checkFrames resizes the window to each size and presses each run of keys
+// in turn, checking that every frame has exactly the window's lines and no
+// line is wider than the window.
+func (h *harness) checkFrames(sizes [][2]int, runs [][]string) {
+	h.t.Helper()
+	for _, size := range sizes {
+		h.send(tea.WindowSizeMsg{Width: size[0], Height: size[1]})
+		for _, keys := range runs {
+			h.press(keys...)
+			lines := strings.Split(h.screen(), "\n")
+			if len(lines) != size[1] {
+				h.t.Errorf("%dx%d after %v: %d lines", size[0], size[1], keys, len(lines))
+			}
+			for i, l := range lines {
+				if w := ansiWidth(l); w > size[0] {
+					h.t.Errorf("%dx%d after %v: line %d is %d wide: %q", size[0], size[1], keys, i, w, l)
 				}
 			}
 		}
-	})
+	}
 }
 
 func TestLargeTaxonomy(t *testing.T) {

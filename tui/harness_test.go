@@ -97,6 +97,20 @@ func (h *harness) send(msg tea.Msg) {
 
 func (h *harness) run(cmd tea.Cmd) {
 	h.t.Helper()
+	runCmds(cmd, func(msg tea.Msg) tea.Cmd {
+		if _, ok := msg.(tea.QuitMsg); ok {
+			h.quit = true
+			return nil
+		}
+		next, cmd := h.m.Update(msg)
+		h.m = next.(*Model)
+		return cmd
+	})
+}
+
+// runCmds runs cmd and the commands that follow from it one after the
+// other, batches opened up, handing each message to handle.
+func runCmds(cmd tea.Cmd, handle func(tea.Msg) tea.Cmd) {
 	queue := []tea.Cmd{cmd}
 	for len(queue) > 0 {
 		c := queue[0]
@@ -108,12 +122,8 @@ func (h *harness) run(cmd tea.Cmd) {
 		case nil:
 		case tea.BatchMsg:
 			queue = append(queue, msg...)
-		case tea.QuitMsg:
-			h.quit = true
 		default:
-			next, cmd := h.m.Update(msg)
-			h.m = next.(*Model)
-			queue = append(queue, cmd)
+			queue = append(queue, handle(msg))
 		}
 	}
 }

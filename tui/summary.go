@@ -293,19 +293,32 @@ func (m *Model) handleSummaryKey(ks keyText) (tea.Model, tea.Cmd) {
 		v.moveSel(-1)
 	case key.Matches(ks, km.Down):
 		v.moveSel(+1)
-	case key.Matches(ks, km.PageUp):
-		v.vp.PageUp()
-	case key.Matches(ks, km.PageDown):
-		v.vp.PageDown()
+	case key.Matches(ks, km.Details):
+		return m, m.openDetail()
 	case key.Matches(ks, km.Top):
 		v.vp.GotoTop()
 		v.sel = 0
-	case key.Matches(ks, km.Bottom):
-		v.vp.GotoBottom()
-	case key.Matches(ks, km.Details):
-		return m, m.openDetail()
+	default:
+		pageKey(&v.vp, km, ks)
 	}
 	return m, nil
+}
+
+// pageKey scrolls vp by a page key; it reports whether ks was one.
+func pageKey(vp *viewport.Model, km *SummaryKeys, ks keyText) bool {
+	switch {
+	case key.Matches(ks, km.PageUp):
+		vp.PageUp()
+	case key.Matches(ks, km.PageDown):
+		vp.PageDown()
+	case key.Matches(ks, km.Top):
+		vp.GotoTop()
+	case key.Matches(ks, km.Bottom):
+		vp.GotoBottom()
+	default:
+		return false
+	}
+	return true
 }
 
 // stepDay moves to the day before or after, never past today.
@@ -483,16 +496,10 @@ func (m *Model) handleDetailKey(ks keyText) tea.Cmd {
 		}
 		v.sel = i
 		return m.openDetail()
-	case key.Matches(ks, km.PageUp):
-		d.vp.PageUp()
-	case key.Matches(ks, km.PageDown):
-		d.vp.PageDown()
-	case key.Matches(ks, km.Top):
-		d.vp.GotoTop()
-	case key.Matches(ks, km.Bottom):
-		d.vp.GotoBottom()
 	case key.Matches(ks, km.Details):
 		v.closeDetail() // enter again closes the details, like esc
+	default:
+		pageKey(&d.vp, km, ks)
 	}
 	return nil
 }

@@ -41,20 +41,13 @@ func (h *harness) step(msg tea.Msg) tea.Cmd {
 // without delivering them.
 func collect(cmd tea.Cmd) []tea.Msg {
 	var out []tea.Msg
-	queue := []tea.Cmd{cmd}
-	for len(queue) > 0 {
-		c := queue[0]
-		queue = queue[1:]
-		if c == nil {
-			continue
-		}
-		switch msg := c().(type) {
-		case tea.BatchMsg:
-			queue = append(queue, msg...)
+	runCmds(cmd, func(msg tea.Msg) tea.Cmd {
+		switch msg.(type) {
 		case summaryMsg, notesMsg:
 			out = append(out, msg)
 		}
-	}
+		return nil
+	})
 	return out
 }
 
@@ -268,21 +261,8 @@ func TestSummaryScreen(t *testing.T) {
 	t.Run("every frame has exactly the window's lines and no line is wider", func(t *testing.T) {
 		h := summaryHarness(t, "nb", handSource("nb"))
 		h.press("S")
-		for _, size := range [][2]int{{80, 24}, {100, 30}, {70, 20}, {200, 60}, {60, 15}} {
-			h.send(tea.WindowSizeMsg{Width: size[0], Height: size[1]})
-			for _, keys := range [][]string{{}, {"pgdown"}, {"end"}, {"home", "enter"}, {"esc", "o"}, {"?"}, {"esc", "o", "o", "o", "o"}} {
-				h.press(keys...)
-				lines := strings.Split(h.screen(), "\n")
-				if len(lines) != size[1] {
-					t.Errorf("%dx%d after %v: %d lines", size[0], size[1], keys, len(lines))
-				}
-				for i, l := range lines {
-					if w := ansiWidth(l); w > size[0] {
-						t.Errorf("%dx%d after %v: line %d is %d wide: %q", size[0], size[1], keys, i, w, l)
-					}
-				}
-			}
-		}
+		h.checkFrames([][2]int{{80, 24}, {100, 30}, {70, 20}, {200, 60}, {60, 15}},
+			[][]string{{}, {"pgdown"}, {"end"}, {"home", "enter"}, {"esc", "o"}, {"?"}, {"esc", "o", "o", "o", "o"}})
 	})
 }
 
