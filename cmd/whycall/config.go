@@ -408,8 +408,8 @@ func (c *Config) validate() error {
 	if c.Sync.Interval < time.Second {
 		bad("sync.interval", c.Sync.Interval, "must be at least 1s")
 	}
-	if c.Sync.BatchSize < 1 || c.Sync.BatchSize > 10000 {
-		bad("sync.batch_size", c.Sync.BatchSize, "must be between 1 and 10000")
+	if c.Sync.BatchSize < 1 || c.Sync.BatchSize > 1000 {
+		bad("sync.batch_size", c.Sync.BatchSize, "must be between 1 and 1000")
 	}
 	if c.Sync.Timeout <= 0 {
 		bad("sync.timeout", c.Sync.Timeout, "must be positive")

@@ -72,8 +72,12 @@ tree, summarise the day for the team lead, export for ops, and sync desks.`,
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 
 	root.AddCommand(
+		newSummaryCmd(a),
 		newExportCmd(a),
 		newTaxonomyCmd(a),
+		newSyncCmd(a),
+		newServeCmd(a),
+		newIngestCmd(a),
 		newVersionCmd(a),
 		newDemoCmd(a),
 	)

@@ -1,0 +1,415 @@
+package store_test
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"whycall/store"
+	"whycall/store/storetest"
+)
+
+var sumOslo = func() *time.Location {
+	loc, err := time.LoadLocation("Europe/Oslo")
+	if err != nil {
+		panic(err)
+	}
+	return loc
+}()
+
+// sumPut stores contacts made by the test, failing it on error.
+func sumPut(t *testing.T, s *store.Store, cs ...store.Contact) {
+	t.Helper()
+	if err := s.PutMany(context.Background(), cs); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// sumReader returns a summary reader of s, closed when the test ends.
+func sumReader(t *testing.T, s *store.Store) *store.SummaryReader {
+	t.Helper()
+	r := s.SummaryReader()
+	t.Cleanup(func() {
+		if err := r.Close(); err != nil {
+			t.Errorf("close summary reader: %v", err)
+		}
+	})
+	return r
+}
+
+// sumContact is a finished five-minute contact.
+func sumContact(id string, at time.Time, team, ref string, reasons ...string) store.Contact {
+	return store.Contact{ID: id, Agent: "a1", Team: team, StartedAt: at, EndedAt: at.Add(5 * time.Minute),
+		Reasons: reasons, CustomerRef: ref, Outcome: store.OutcomeResolved, TaxonomyVersion: "v1"}
+}
+
+func sumIDs(cs []store.SummaryContact) []string {
+	var out []string
+	for _, c := range cs {
+		out = append(out, fmt.Sprintf("%s@%s", c.Primary(), time.UnixMilli(c.StartedAt).In(sumOslo).Format("01-02T15:04")))
+	}
+	slices.Sort(out)
+	return out
+}
+
+func TestSummaryContactsReadOneLocalDay(t *testing.T) {
+	ctx := context.Background()
+	s := storetest.MustOpen(t, store.Options{Location: sumOslo})
+	at := func(y int, m time.Month, d, h, min int) time.Time { return time.Date(y, m, d, h, min, 0, 0, sumOslo) }
+	deleted := sumContact("del", at(2026, 3, 29, 10, 0), "t1", "", "gone")
+	deleted.Deleted = true
+	draft := sumContact("draft", at(2026, 3, 29, 11, 0), "t1", "", "open")
+	draft.EndedAt = time.Time{}
+	sumPut(t, s,
+		sumContact("a", at(2026, 3, 28, 23, 59), "t1", "", "before"),
+		sumContact("b", at(2026, 3, 29, 0, 0), "t1", "", "first"),
+		sumContact("c", at(2026, 3, 29, 3, 30), "t2", "", "after_the_gap"),
+		sumContact("d", at(2026, 3, 29, 23, 59), "t1", "", "last"),
+		sumContact("e", at(2026, 3, 30, 0, 0), "t1", "", "next_day"),
+		// 02:30 comes twice: first in summer time (00:30 UTC), then in winter time.
+		sumContact("f", time.Date(2026, 10, 25, 0, 30, 0, 0, time.UTC), "t1", "", "first_two_thirty"),
+		sumContact("g", time.Date(2026, 10, 25, 1, 30, 0, 0, time.UTC), "t1", "", "second_two_thirty"),
+		sumContact("h", at(2026, 10, 25, 23, 30), "t1", "", "late"),
+		sumContact("i", at(2026, 10, 26, 0, 0), "t1", "", "next_day"),
+		deleted, draft,
+	)
+	day := func(y int, m time.Month, d int) (time.Time, time.Time) {
+		return time.Date(y, m, d, 0, 0, 0, 0, sumOslo), time.Date(y, m, d+1, 0, 0, 0, 0, sumOslo)
+	}
+	tests := []struct {
+		name string
+		q    store.ContactQuery
+		want []string
+	}{
+		{"the 23-hour spring day holds its own contacts only", func() store.ContactQuery {
+			a, b := day(2026, 3, 29)
+			return store.ContactQuery{From: a, To: b}
+		}(), []string{"after_the_gap@03-29T03:30", "first@03-29T00:00", "last@03-29T23:59"}},
+		{"one team of the spring day", func() store.ContactQuery {
+			a, b := day(2026, 3, 29)
+			return store.ContactQuery{From: a, To: b, Team: "t2"}
+		}(), []string{"after_the_gap@03-29T03:30"}},
+		{"the 25-hour autumn day holds both 02:30s", func() store.ContactQuery {
+			a, b := day(2026, 10, 25)
+			return store.ContactQuery{From: a, To: b}
+		}(), []string{"first_two_thirty@10-25T02:30", "late@10-25T23:30", "second_two_thirty@10-25T02:30"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := sumReader(t, s).SummaryContacts(ctx, tt.q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if ids := sumIDs(got); !slices.Equal(ids, tt.want) {
+				t.Errorf("got %v, want %v", ids, tt.want)
+			}
+			if tt.q.From.Sub(tt.q.To) == -24*time.Hour {
+				t.Errorf("test day is 24 h long; it should be a DST day")
+			}
+		})
+	}
+}
+
+func TestSummaryContactsFindSameCustomerContacts(t *testing.T) {
+	ctx := context.Background()
+	s := storetest.MustOpen(t, store.Options{Location: sumOslo})
+	d0 := time.Date(2026, 1, 14, 10, 0, 0, 0, sumOslo)
+	other := sumContact("o2", d0.Add(-2*time.Hour), "t1", "cust", "status")
+	other.Agent = "a2"
+	gone := sumContact("gone", d0.Add(-3*time.Hour), "t1", "cust", "deleted_one")
+	gone.Deleted = true
+	handedOver := sumContact("xfer", d0.Add(-6*time.Minute), "t1", "cust", "transferred_from")
+	handedOver.Agent = "a3" // ends 1 minute before d0: the same call, handed over
+	legA := sumContact("legA", d0.Add(-72*time.Hour), "t1", "cust2", "handover_a")
+	legB := sumContact("legB", d0.Add(-72*time.Hour+6*time.Minute), "t1", "cust2", "handover_b")
+	legB.Agent = "a2"
+	sumPut(t, s,
+		sumContact("me", d0, "t1", "cust", "late"),
+		sumContact("old", d0.Add(-8*24*time.Hour), "t1", "cust", "too_old"),
+		sumContact("edge", d0.Add(-7*24*time.Hour), "t1", "cust", "window_edge"),
+		sumContact("o1", d0.Add(-24*time.Hour), "t1", "cust", "status"),
+		other, gone, handedOver, legA, legB,
+		sumContact("x", d0.Add(-time.Hour), "t1", "someone_else", "status"),
+		sumContact("n1", d0.Add(time.Hour), "t1", "cust", "claim"),
+		sumContact("n2", d0.Add(7*24*time.Hour), "t1", "cust", "edge_after"),
+		sumContact("n3", d0.Add(7*24*time.Hour+time.Millisecond), "t1", "cust", "too_late"),
+		sumContact("noref", d0.Add(time.Minute), "t1", "", "status"),
+	)
+	from, to := d0, d0.Add(time.Millisecond)
+	week := 7 * 24 * time.Hour
+	got, err := sumReader(t, s).SummaryContacts(ctx, store.ContactQuery{From: from, To: to, Before: week, After: week, TransferGap: 2 * time.Minute})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || !got[0].HasRef || got[0].Primary() != "late" {
+		t.Fatalf("got %+v, want the one contact 'late' with a ref", got)
+	}
+	var before, after []string
+	for _, n := range got[0].Before {
+		before = append(before, n.Primary)
+	}
+	for _, n := range got[0].After {
+		after = append(after, n.Primary)
+	}
+	t.Run("earlier contacts are those in [t−7d, t), newest first, deleted ones and transfers left out", func(t *testing.T) {
+		want := []string{"status", "status", "window_edge"}
+		if !slices.Equal(before, want) || !got[0].Transfer {
+			t.Errorf("before = %v, want %v; transfer %v", before, want, got[0].Transfer)
+		}
+	})
+	t.Run("without transfer detection the handed-over call is an earlier contact", func(t *testing.T) {
+		got, err := sumReader(t, s).SummaryContacts(ctx, store.ContactQuery{From: from, To: to, Before: week, TransferGap: -1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := len(got[0].Before); n != 4 || got[0].Before[0].Primary != "transferred_from" || got[0].Transfer {
+			t.Errorf("got %+v", got[0])
+		}
+	})
+	t.Run("the cohort counts resolve per reason", func(t *testing.T) {
+		cs, err := sumReader(t, s).ReasonCohorts(ctx, store.ContactQuery{From: d0.Add(-8 * 24 * time.Hour), To: d0.Add(time.Hour),
+			After: week, TransferGap: 2 * time.Minute})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, c := range cs {
+			got = append(got, fmt.Sprintf("%s %d/%d", c.Reason, c.Resolved, c.Contacts))
+		}
+		slices.Sort(got)
+		// Every contact of "cust" has a later one within a week (for
+		// "transferred_from" not the call it was handed over to, but the
+		// claim an hour later); someone_else's status contact has none, and
+		// cust2's first call was only handed over, which resolves it.
+		want := []string{"handover_a 1/1", "handover_b 1/1", "late 0/1", "status 1/3", "too_old 0/1",
+			"transferred_from 0/1", "window_edge 0/1"}
+		if !slices.Equal(got, want) {
+			t.Errorf("got %v, want %v", got, want)
+		}
+	})
+	t.Run("later contacts are those in (t, t+7d], oldest first", func(t *testing.T) {
+		want := []string{"claim", "edge_after"}
+		if !slices.Equal(after, want) {
+			t.Errorf("after = %v, want %v", after, want)
+		}
+	})
+	t.Run("only contacts with a reference are kept when asked", func(t *testing.T) {
+		got, err := sumReader(t, s).SummaryContacts(ctx, store.ContactQuery{From: d0, To: d0.Add(time.Hour), WithRef: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ids := sumIDs(got); !slices.Equal(ids, []string{"late@01-14T10:00"}) {
+			t.Errorf("got %v", ids)
+		}
+	})
+	t.Run("agents are read only when asked", func(t *testing.T) {
+		for _, agents := range []bool{false, true} {
+			got, err := sumReader(t, s).SummaryContacts(ctx, store.ContactQuery{From: d0, To: d0.Add(time.Hour), Agents: agents})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, c := range got {
+				if (c.Agent != "") != agents {
+					t.Errorf("Agents=%v: agent %q", agents, c.Agent)
+				}
+			}
+		}
+	})
+}
+
+func TestRollupReadsForTheSummary(t *testing.T) {
+	ctx := context.Background()
+	s := storetest.MustOpen(t, store.Options{Location: sumOslo})
+	t.Run("an empty database has no days, teams or reasons", func(t *testing.T) {
+		first, last, err := sumReader(t, s).DataDays(ctx, "")
+		teams, err2 := sumReader(t, s).Teams(ctx)
+		if err != nil || err2 != nil || first != "" || last != "" || len(teams) != 0 {
+			t.Errorf("got %q %q %v (%v, %v)", first, last, teams, err, err2)
+		}
+	})
+	d := func(day, h int) time.Time { return time.Date(2026, 1, day, h, 0, 0, 0, sumOslo) }
+	long := sumContact("long", d(13, 9), "t1", "r", "late")
+	long.EndedAt = long.StartedAt.Add(5 * time.Hour)
+	long.Outcome = store.OutcomeEscalated
+	sumPut(t, s,
+		sumContact("1", d(12, 9), "t1", "r", "late", "status"),
+		sumContact("2", d(13, 9), "t1", "", "late"),
+		long,
+		sumContact("3", d(13, 10), "t2", "r2", "late"),
+		sumContact("4", d(13, 11), "t2", "", "status"),
+		sumContact("5", d(14, 11), "", "", "status"),
+	)
+	t.Run("one team's rows", func(t *testing.T) {
+		rows, err := sumReader(t, s).ReasonDays(ctx, "2026-01-13", "2026-01-13", "t1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := []store.ReasonDay{{Day: "2026-01-13", Reason: "late", Team: "t1", Primary: 2, HandleN: 1, HandleMs: 300000,
+			Resolved: 1, Escalated: 1, Ref: 1}}
+		if !slices.Equal(rows, want) {
+			t.Errorf("got %+v\nwant %+v", rows, want)
+		}
+	})
+	t.Run("all teams' rows come in day order", func(t *testing.T) {
+		rows, err := sumReader(t, s).ReasonDays(ctx, "2026-01-12", "2026-01-13", "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, r := range rows {
+			got = append(got, fmt.Sprintf("%s %s %s p%d s%d h%d ref%d", r.Day, r.Team, r.Reason, r.Primary, r.Secondary, r.HandleN, r.Ref))
+		}
+		if !slices.IsSortedFunc(got, func(a, b string) int { return strings.Compare(a[:10], b[:10]) }) {
+			t.Errorf("not in day order: %v", got)
+		}
+		slices.Sort(got)
+		want := []string{"2026-01-12 t1 late p1 s0 h1 ref1", "2026-01-12 t1 status p0 s1 h0 ref0",
+			"2026-01-13 t1 late p2 s0 h1 ref1", "2026-01-13 t2 late p1 s0 h1 ref1", "2026-01-13 t2 status p1 s0 h1 ref0"}
+		if !slices.Equal(got, want) {
+			t.Errorf("got %v\nwant %v", got, want)
+		}
+	})
+	t.Run("days with data, teams and reasons used", func(t *testing.T) {
+		first, last, err := sumReader(t, s).DataDays(ctx, "t2")
+		if err != nil || first != "2026-01-13" || last != "2026-01-13" {
+			t.Errorf("t2 days %q–%q (%v)", first, last, err)
+		}
+		first, last, _ = sumReader(t, s).DataDays(ctx, "")
+		if first != "2026-01-12" || last != "2026-01-14" {
+			t.Errorf("all days %q–%q", first, last)
+		}
+		if first, _, _ := sumReader(t, s).DataDays(ctx, "nobody"); first != "" {
+			t.Errorf("unknown team has day %q", first)
+		}
+		teams, _ := sumReader(t, s).Teams(ctx)
+		if !slices.Equal(teams, []string{"", "t1", "t2"}) {
+			t.Errorf("teams %q", teams)
+		}
+		used, _ := sumReader(t, s).ReasonsUsed(ctx, "2026-01-12", "2026-01-12", "t1")
+		slices.Sort(used)
+		if !slices.Equal(used, []string{"late", "status"}) {
+			t.Errorf("used %v: a secondary mention counts as use", used)
+		}
+	})
+}
+
+// The summary must read a day's slice of the contacts, never the whole
+// table: every query's plan searches an index.
+func TestSummaryQueriesUseIndexes(t *testing.T) {
+	ctx := context.Background()
+	s := storetest.MustOpen(t, store.Options{Location: sumOslo})
+	var cs []store.Contact
+	start := time.Date(2026, 1, 1, 8, 0, 0, 0, sumOslo)
+	for i := range 3000 {
+		cs = append(cs, sumContact(fmt.Sprintf("c%05d", i), start.Add(time.Duration(i)*7*time.Minute), "t",
+			fmt.Sprintf("ref%d", i%400), fmt.Sprintf("r%d", i%40)))
+	}
+	sumPut(t, s, cs...)
+	if _, err := s.DB().ExecContext(ctx, "ANALYZE"); err != nil {
+		t.Fatal(err)
+	}
+	plans, err := sumReader(t, s).SummaryPlans(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	CheckSummaryPlans(t, plans)
+}
+
+// CheckSummaryPlans fails t if a plan scans contacts without an index, or
+// reads the day through anything but the started_at index and earlier or
+// later contacts through anything but the customer_ref index.
+func CheckSummaryPlans(t testing.TB, plans map[string][]string) {
+	t.Helper()
+	if len(plans) < 5 {
+		t.Errorf("only %d plans", len(plans))
+	}
+	for name, steps := range plans {
+		all := strings.Join(steps, "\n")
+		for _, step := range steps {
+			if strings.HasPrefix(step, "SCAN ") && !strings.HasPrefix(step, "SCAN CONSTANT") {
+				t.Errorf("%s: full scan %q\n%s", name, step, all)
+			}
+		}
+		if strings.Contains(name, "contacts") && !strings.Contains(all, "SEARCH c USING INDEX contacts_started") {
+			t.Errorf("%s: day not read through contacts_started:\n%s", name, all)
+		}
+		if strings.Contains(name, "same-ref") && !strings.Contains(all, "SEARCH p USING INDEX contacts_ref") {
+			t.Errorf("%s: same-ref contacts not found through contacts_ref:\n%s", name, all)
+		}
+		if strings.HasPrefix(name, "rollup") && !strings.Contains(all, "SEARCH reason_days USING PRIMARY KEY") {
+			t.Errorf("%s: rollup not read by its key:\n%s", name, all)
+		}
+	}
+}
+
+func TestSummaryReaderIsSafeForConcurrentUseAndClosable(t *testing.T) {
+	ctx := context.Background()
+	s := storetest.MustOpen(t, store.Options{Location: sumOslo})
+	d0 := time.Date(2026, 1, 14, 10, 0, 0, 0, sumOslo)
+	sumPut(t, s, sumContact("a", d0, "t1", "r", "late"), sumContact("b", d0.Add(time.Hour), "t1", "r", "late"))
+	r := s.SummaryReader()
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Go(func() {
+			got, err := r.SummaryContacts(ctx, store.ContactQuery{From: d0, To: d0.Add(2 * time.Hour), Before: time.Hour * 24})
+			if err != nil || len(got) != 2 {
+				t.Errorf("got %d contacts, %v", len(got), err)
+			}
+		})
+	}
+	wg.Wait()
+	if err := r.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.Teams(ctx); err == nil {
+		t.Error("a closed reader still reads")
+	}
+	t.Run("a cancelled context stops a query", func(t *testing.T) {
+		r := sumReader(t, s)
+		cctx, cancel := context.WithCancel(ctx)
+		cancel()
+		if _, err := r.SummaryContacts(cctx, store.ContactQuery{From: d0, To: d0.Add(time.Hour)}); err == nil {
+			t.Error("no error from a cancelled query")
+		}
+		if _, err := r.Teams(ctx); err != nil {
+			t.Errorf("the connection is unusable after a cancelled query: %v", err)
+		}
+	})
+}
+
+func TestReasonNotesNewestFirst(t *testing.T) {
+	ctx := context.Background()
+	s := storetest.MustOpen(t, store.Options{Location: sumOslo})
+	d0 := time.Date(2026, 1, 14, 10, 0, 0, 0, sumOslo)
+	var cs []store.Contact
+	for i := range 5 {
+		c := sumContact(fmt.Sprint("n", i), d0.Add(time.Duration(i)*time.Hour), "t1", "", "late")
+		c.Note = fmt.Sprint("note ", i)
+		cs = append(cs, c)
+	}
+	other := sumContact("o", d0.Add(30*time.Minute), "t2", "", "late")
+	other.Note = "other team"
+	quiet := sumContact("q", d0.Add(40*time.Minute), "t1", "", "late")
+	cs = append(cs, other, quiet, sumContact("s", d0, "t1", "", "status"))
+	sumPut(t, s, cs...)
+	r := sumReader(t, s)
+	got, err := r.ReasonNotes(ctx, "t1", "late", d0, d0.Add(24*time.Hour), 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var notes []string
+	for _, n := range got {
+		notes = append(notes, n.Note)
+	}
+	if !slices.Equal(notes, []string{"note 4", "note 3", "note 2"}) {
+		t.Errorf("got %v", notes)
+	}
+	all, _ := r.ReasonNotes(ctx, "", "late", d0, d0.Add(24*time.Hour), 10)
+	if len(all) != 6 {
+		t.Errorf("all teams: %d notes", len(all))
+	}
+}
