@@ -78,7 +78,10 @@ type summaryView struct {
 
 	// detail is the reason whose details are open, or nil.
 	detail *reasonDetail
-	w, h   int
+	// pages numbers the layouts of the page and the details alike, so a
+	// frame cache never mistakes a new one for an old one.
+	pages int
+	w, h  int
 }
 
 // reasonDetail is one reason's details: its figures, sparkline and notes.

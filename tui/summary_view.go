@@ -24,10 +24,6 @@ type page struct {
 	ver int
 }
 
-// pageVer numbers layouts across pages, so a cache never mistakes a new
-// page for an old one.
-var pageVer int
-
 // pageWriter builds a page's lines at width w.
 type pageWriter struct {
 	sh *shared
@@ -115,8 +111,8 @@ func tableColumns(w int) (columns, bool) {
 
 // summaryPage lays out the summary of v at width w.
 func summaryPage(sh *shared, v *summaryView, w int) page {
-	pageVer++
-	pw := &pageWriter{sh: sh, w: w, p: page{ver: pageVer}}
+	v.pages++
+	pw := &pageWriter{sh: sh, w: w, p: page{ver: v.pages}}
 	st := sh.styles
 	wd := report.NewWords(sh.locale)
 	switch {
@@ -379,8 +375,8 @@ func (pw *pageWriter) notes(wd report.Words, notes []report.Note, n, total int, 
 
 // layout lays out the details of the reason d at width v.w.
 func (d *reasonDetail) layout(sh *shared, v *summaryView) {
-	pageVer++
-	pw := &pageWriter{sh: sh, w: v.w, p: page{ver: pageVer}}
+	v.pages++
+	pw := &pageWriter{sh: sh, w: v.w, p: page{ver: v.pages}}
 	st := sh.styles
 	r := v.row(d.id)
 	if r == nil || v.sum == nil {
