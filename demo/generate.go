@@ -413,7 +413,7 @@ func (g *Generator) Options() Options { return g.opt }
 // Total is the number of contacts the generator makes.
 func (g *Generator) Total() int { return g.opt.Contacts }
 
-// Teams lists the teams, and Agents the agents' names.
+// Teams lists the names of the teams.
 func (g *Generator) Teams() []string { return slices.Clone(g.teams) }
 
 // Agents lists the agents' names.

@@ -3,6 +3,7 @@ package tui
 import (
 	"slices"
 	"strings"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -25,6 +26,7 @@ func (m *Model) change(o op, undoable bool) tea.Cmd {
 	s := &m.card.slot
 	t, start := m.ensureTrack()
 	s.changed = true
+	m.deleted = nil // undo now means this change
 	if undoable {
 		s.undo = append(s.undo, undoEntry{seq: t.seq, shown: t.shown(), refTyped: s.refTyped})
 		if len(s.undo) > maxUndo {
@@ -87,7 +89,7 @@ func (m *Model) pick(r *taxonomy.Reason) tea.Cmd {
 	if r.CatchAll && needsNote(m.sh, &s.c) {
 		var fc tea.Cmd
 		fc = m.card.focusField(FocusNote)
-		m.say(noticeWarn, "“"+r.Label(l)+"” needs a short note: type it, then enter.")
+		m.say(noticeWarn, "“"+r.Label(l)+"” needs a note: type it, then enter.")
 		return tea.Batch(cmd, fc)
 	}
 	return cmd
@@ -119,7 +121,6 @@ var fieldOrder = []Focus{FocusMenu, FocusReasons, FocusRef, FocusNote}
 // nextField moves the focus dir steps along fieldOrder, writing the field
 // being left and skipping the reasons list while it is empty.
 func (m *Model) nextField(dir int) tea.Cmd {
-	cmd := m.commitField()
 	i := slices.Index(fieldOrder, m.card.focus)
 	if i < 0 {
 		i = 0
@@ -130,12 +131,11 @@ func (m *Model) nextField(dir int) tea.Cmd {
 			break
 		}
 	}
-	var fc tea.Cmd
-	fc = m.card.focusField(fieldOrder[i])
+	cmd := m.leaveField(fieldOrder[i])
 	if fieldOrder[i] == FocusReasons {
 		m.card.tagCur = 0
 	}
-	return tea.Batch(cmd, fc)
+	return cmd
 }
 
 // commitField writes the focused text field if it changed; the first write
@@ -171,12 +171,12 @@ func (m *Model) commitField() tea.Cmd {
 
 // save finishes the contact on the card and makes the next one ready.
 func (m *Model) save() tea.Cmd {
+	m.deleted = nil
 	cmd := m.commitField()
 	if m.card.focus != FocusMenu {
 		_ = m.card.focusField(FocusMenu)
 	}
 	s := &m.card.slot
-	l := m.sh.locale
 	switch {
 	case s.editing && !s.changed:
 		m.endEdit()
@@ -189,12 +189,7 @@ func (m *Model) save() tea.Cmd {
 		m.say(noticeWarn, "Tag a reason before saving (D discards this contact).")
 		return cmd
 	case needsNote(m.sh, &s.c):
-		for _, id := range s.c.Reasons {
-			if m.sh.idx.catchAll(id) {
-				m.say(noticeWarn, "“"+m.sh.idx.label(id, l)+"” needs a short note before saving: type it, then enter.")
-				break
-			}
-		}
+		m.say(noticeWarn, "“"+m.catchAllLabel()+"” needs a note before saving: type it, then enter.")
 		var fc tea.Cmd
 		fc = m.card.focusField(FocusNote)
 		return tea.Batch(cmd, fc)
@@ -205,8 +200,13 @@ func (m *Model) save() tea.Cmd {
 		// Every change is stored already (or queued); the edit is done.
 		m.labels[t.key] = "Saved the edit of " + m.describe(&s.c)
 	} else {
+		at := m.clock
 		m.labels[t.key] = "Saved " + m.describe(&s.c)
-		cmds = append(cmds, m.w.push(t, op{kind: opFinish, at: m.clock}))
+		if s.stale {
+			at = s.endAt
+			m.labels[t.key] += ", ended " + m.sh.when(at) + " (its last change)"
+		}
+		cmds = append(cmds, m.w.push(t, op{kind: opFinish, at: at}))
 		m.lastWrite, m.dirtyCkpt = m.clock, true
 	}
 	t.closed = true
@@ -252,10 +252,25 @@ func (m *Model) nextSlot() {
 	m.card.tagCur = 0
 }
 
-// resumeSlot makes a stored draft the card's contact.
+// staleDraft is how long an unfinished contact may go untouched before it
+// is taken for one left behind (by a crash, a closed terminal, a power cut)
+// rather than a call still going on.
+const staleDraft = 30 * time.Minute
+
+// resumeSlot makes a stored draft the card's contact. A stale one keeps
+// its last change as its end, so a crash overnight does not turn into a
+// call of many hours.
 func (m *Model) resumeSlot(d store.Contact) slot {
 	t := m.w.open(&d)
-	return slot{track: t.key, c: d, started: d.StartedAt, resumed: true}
+	s := slot{track: t.key, c: d, started: d.StartedAt, resumed: true}
+	if last := d.UpdatedAt; !last.IsZero() && m.sh.now().Sub(last) >= staleDraft {
+		s.stale = true
+		s.endAt = last
+		if last.Before(d.StartedAt) {
+			s.endAt = d.StartedAt
+		}
+	}
+	return s
 }
 
 // endEdit leaves an edit and brings back the contact set aside for it.
@@ -268,6 +283,10 @@ func (m *Model) endEdit() {
 }
 
 func (m *Model) undo() tea.Cmd {
+	if m.deleted != nil {
+		// Deleting a saved contact was the last thing done.
+		return m.undoDelete()
+	}
 	s := &m.card.slot
 	if len(s.undo) == 0 {
 		m.say(noticeInfo, "Nothing to undo on this contact.")
@@ -286,17 +305,17 @@ func (m *Model) discard() tea.Cmd {
 	s := &m.card.slot
 	if s.editing {
 		c := s.c
-		m.confirm = &confirmation{
-			prompt: "Delete the saved contact " + m.describe(&c) + "? It leaves today's list.",
-			yes: func(m *Model) tea.Cmd {
+		m.ask("Delete the saved contact "+m.describe(&c)+"? It leaves today's list.",
+			func(m *Model) tea.Cmd {
 				t := m.w.get(m.card.slot.track)
-				m.labels[t.key] = "Deleted " + m.describe(&m.card.slot.c)
+				shown := m.card.slot.c
+				m.labels[t.key] = "Deleted " + m.describe(&shown) + " (ctrl+z brings it back)"
 				cmd := m.w.push(t, op{kind: opDelete})
 				t.closed = true
 				m.nextSlot()
+				m.deleted = &deletion{track: t.key, shown: shown}
 				return cmd
-			},
-		}
+			})
 		return nil
 	}
 	drop := func(m *Model) tea.Cmd {
@@ -313,10 +332,7 @@ func (m *Model) discard() tea.Cmd {
 	if !s.hasContent() {
 		return drop(m)
 	}
-	m.confirm = &confirmation{
-		prompt: "Discard this contact (" + plural(len(s.c.Reasons), "reason") + ")? It is deleted, not saved.",
-		yes:    drop,
-	}
+	m.ask("Discard this contact ("+plural(len(s.c.Reasons), "reason")+")? It is deleted, not saved.", drop)
 	return nil
 }
 
@@ -371,19 +387,52 @@ func (m *Model) edit(c store.Contact) tea.Cmd {
 }
 
 func (m *Model) askDelete(c store.Contact) {
-	m.confirm = &confirmation{
-		prompt: "Delete the contact " + m.describe(&c) + "? It leaves today's list.",
-		yes: func(m *Model) tea.Cmd {
+	m.ask("Delete the contact "+m.describe(&c)+"? It leaves today's list.",
+		func(m *Model) tea.Cmd {
 			t := m.w.open(&c)
-			m.labels[t.key] = "Deleted " + m.describe(&c)
+			m.labels[t.key] = "Deleted " + m.describe(&c) + " (ctrl+z brings it back)"
 			cmd := m.w.push(t, op{kind: opDelete})
 			t.closed = true
 			m.recent.items = slices.DeleteFunc(slices.Clone(m.recent.items), func(x store.Contact) bool { return x.ID == c.ID })
 			m.recent = m.recent.move(0)
 			m.lastWrite, m.dirtyCkpt = m.clock, true
+			m.deleted = &deletion{track: t.key, shown: c}
 			return cmd
-		},
+		})
+}
+
+// deletion is the saved contact deleted last, which ctrl+z brings back as
+// long as nothing else was changed since.
+type deletion struct {
+	// track is the write track that deletes it.
+	track int
+	// shown is the contact as it was; tomb is the tombstone as stored, once
+	// the delete is.
+	shown, tomb store.Contact
+}
+
+// undoDelete brings back the contact deleted last: the store restores its
+// tombstone as a new revision, and today's list shows it again at once.
+func (m *Model) undoDelete() tea.Cmd {
+	d := m.deleted
+	m.deleted = nil
+	t := m.w.get(d.track)
+	if t == nil {
+		// The delete is stored and its track is gone: start one from the
+		// tombstone.
+		t = m.w.open(&d.tomb)
+		t.closed = true
 	}
+	m.labels[t.key] = "Brought back " + m.describe(&d.shown)
+	cmd := m.w.push(t, op{kind: opUndelete})
+	items := slices.DeleteFunc(slices.Clone(m.recent.items), func(x store.Contact) bool { return x.ID == d.shown.ID })
+	i, _ := slices.BinarySearchFunc(items, d.shown, func(a, b store.Contact) int { return b.StartedAt.Compare(a.StartedAt) })
+	m.recent.items = slices.Insert(items, i, d.shown)
+	m.recent.cur = i
+	m.recent = m.recent.move(0)
+	m.lastWrite, m.dirtyCkpt = m.clock, true
+	m.say(noticeInfo, "Bringing back "+m.describe(&d.shown)+"…")
+	return cmd
 }
 
 // quit leaves, keeping any unfinished contact: it writes the field being

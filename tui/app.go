@@ -46,6 +46,9 @@ type Options struct {
 	Dark bool
 	// Sync, when set, fills the header's sync slot; nil shows "sync off".
 	Sync SyncFunc
+	// Summary, when set, computes the team lead's summary screen (S); nil
+	// leaves the screen out.
+	Summary SummarySource
 	// SyncInterval is the pause between Sync calls (default 1 minute).
 	SyncInterval time.Duration
 	// Logger receives diagnostics (nil: discarded). Never the terminal.
@@ -111,6 +114,17 @@ type notice struct {
 type confirmation struct {
 	prompt string
 	yes    func(m *Model) tea.Cmd
+	// at is when it was asked: a yes faster than anyone reads the question
+	// is a key typed on, not an answer.
+	at time.Time
+}
+
+// readDelay is how long a question stands before y answers it.
+const readDelay = 400 * time.Millisecond
+
+// ask puts a yes/no question on the status line.
+func (m *Model) ask(prompt string, yes func(m *Model) tea.Cmd) {
+	m.confirm = &confirmation{prompt: prompt, yes: yes, at: m.clock}
 }
 
 // syncSlot is what the header shows about sync.
@@ -133,7 +147,10 @@ type Model struct {
 	search   search
 	card     card
 	recent   recentList
+	sum      summaryView
 	confirm  *confirmation
+	guard    typingGuard
+	deleted  *deletion
 	notice   notice
 	sync     syncSlot
 	interval time.Duration
@@ -215,6 +232,7 @@ func New(o Options) (*Model, error) {
 		menu:     newMenu(),
 		search:   newSearch(sh.styles),
 		card:     newCard(sh.styles),
+		sum:      newSummaryView(o.Summary),
 		syncFn:   o.Sync,
 		interval: o.SyncInterval,
 		labels:   map[int]string{},
@@ -281,6 +299,10 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m.handleCheckpoint(msg)
 	case loadRetryMsg:
 		return m, m.loadDrafts()
+	case summaryMsg:
+		return m.handleSummary(msg)
+	case notesMsg:
+		return m.handleNotes(msg)
 	}
 	return m, nil
 }
@@ -321,6 +343,8 @@ func (m *Model) resize(w, h int) {
 	m.card.note.SetWidth(m.card.fieldWidth())
 	m.recent.w, m.recent.h = w, body
 	m.recent = m.recent.move(0)
+	m.sum.setSize(w, body)
+	m.sum.relayout(m.sh)
 }
 
 func (m *Model) setStyles(st *Styles) {
@@ -329,6 +353,7 @@ func (m *Model) setStyles(st *Styles) {
 	m.search.input.SetStyles(st.Input)
 	m.card.ref.SetStyles(st.Input)
 	m.card.note.SetStyles(st.Input)
+	m.sum.relayout(m.sh)
 }
 
 // tooSmall reports whether the window cannot show the screen.
@@ -340,6 +365,17 @@ func (m *Model) tooSmall() bool {
 func (m *Model) today() time.Time {
 	t := m.sh.now().In(m.sh.loc)
 	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, m.sh.loc)
+}
+
+// when formats a time for a notice: the clock time today, with the date
+// before that.
+func (sh *shared) when(t time.Time) string {
+	t = t.In(sh.loc)
+	n := sh.now().In(sh.loc)
+	if t.Year() == n.Year() && t.YearDay() == n.YearDay() {
+		return t.Format("15:04")
+	}
+	return t.Format("02.01 15:04")
 }
 
 func (m *Model) say(level noticeLevel, text string) {

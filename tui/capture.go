@@ -32,6 +32,11 @@ type slot struct {
 	undo     []undoEntry
 	// resumed marks a draft found unfinished at start-up.
 	resumed bool
+	// stale marks a resumed draft nobody had touched for staleDraft: the
+	// call is long over, so saving ends it at endAt, its last change, and
+	// not at the time of saving.
+	stale bool
+	endAt time.Time
 	// ver changes whenever c changes, for the card cache.
 	ver int
 }
@@ -102,7 +107,7 @@ type cardKey struct {
 	ver, focus, tagCur, w, h, gen, today, backlog int
 	state                                         durability
 	started                                       time.Time
-	editing, resumed, needNote                    bool
+	editing, resumed, needNote, stale             bool
 }
 
 type cardCache struct {
@@ -126,7 +131,7 @@ func (c *card) view(sh *shared, state durability, today int) []string {
 	s := &c.slot
 	k := cardKey{ver: s.ver, focus: int(c.focus), tagCur: c.tagCur, w: c.w, h: c.h, gen: sh.gen,
 		today: today, backlog: len(c.backlog), state: state, started: s.started,
-		editing: s.editing, resumed: s.resumed, needNote: needsNote(sh, &s.c)}
+		editing: s.editing, resumed: s.resumed, needNote: needsNote(sh, &s.c), stale: s.stale}
 	typing := c.focus == FocusRef || c.focus == FocusNote
 	if !typing && c.cache.valid && c.cache.key == k {
 		return c.cache.lines
@@ -157,6 +162,9 @@ func (c *card) view(sh *shared, state durability, today int) []string {
 	}
 	add(spread(paint(st.ink.PaneTitle, title), right, c.w))
 	switch {
+	case s.stale:
+		add(paint(st.ink.Dim, "started "+sh.when(s.started)+" (resumed)"))
+		add(paint(st.ink.Warn, "ends "+sh.when(s.endAt)+" (last change)"))
 	case !s.started.IsZero():
 		note := ""
 		if s.resumed {
@@ -203,7 +211,7 @@ func (c *card) view(sh *shared, state durability, today int) []string {
 	case c.focus == FocusNote:
 		add(c.label(st, "Note", FocusNote) + c.note.View())
 	case k.needNote:
-		add(c.label(st, "Note", FocusNote) + paint(st.ink.Warn, "needed for “other” (tab)"))
+		add(c.label(st, "Note", FocusNote) + paint(st.ink.Warn, "needed (tab to it)"))
 	case s.c.Note != "":
 		add(c.label(st, "Note", FocusNote) + paint(st.ink.Value, s.c.Note))
 	default:

@@ -13,8 +13,7 @@ const (
 	ScreenRecent
 	// ScreenHelp lists every key, generated from the KeyMap.
 	ScreenHelp
-	// ScreenSummary is reserved for the team lead's summary view (built
-	// from report.Summary); it is not implemented yet.
+	// ScreenSummary is the team lead's summary of a day (report.Summary).
 	ScreenSummary
 )
 

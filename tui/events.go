@@ -23,7 +23,11 @@ func (m *Model) handleLoaded(msg loadedMsg) (tea.Model, tea.Cmd) {
 		if s.track == 0 && !s.editing {
 			*s = m.resumeSlot(drafts[0])
 			drafts = drafts[1:]
-			m.say(noticeWarn, "↺ Resumed your unfinished contact from "+m.describe(&s.c)+".")
+			if s.stale {
+				m.say(noticeWarn, "↺ Resumed a contact idle since "+m.sh.when(s.endAt)+": saving ends it then, not now.")
+			} else {
+				m.say(noticeWarn, "↺ Resumed your unfinished contact from "+m.describe(&s.c)+".")
+			}
 			m.sh.log.Info("resumed draft", "id", s.c.ID, "reasons", len(s.c.Reasons))
 		}
 		for _, d := range drafts {
@@ -62,6 +66,14 @@ func (m *Model) handleWriteDone(msg writeDoneMsg) (tea.Model, tea.Cmd) {
 	r, cmd, ok := m.w.done(msg)
 	if !ok {
 		return m, nil
+	}
+	if d := m.deleted; d != nil && d.track == r.t.key && r.o.kind == opDelete {
+		switch {
+		case r.stored:
+			d.tomb = r.t.confirmed
+		case r.refused != nil:
+			m.deleted = nil
+		}
 	}
 	if m.card.slot.track == r.t.key {
 		m.refreshSlot()

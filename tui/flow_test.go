@@ -94,6 +94,7 @@ func TestCaptureFlow(t *testing.T) {
 		if !strings.Contains(h.status(), "Open a category first") {
 			t.Errorf("status %q", h.status())
 		}
+		h.now = h.now.Add(2 * typingPause) // the agent reads the warning
 		h.press("3", "q")
 		if !strings.Contains(h.status(), "No reason “q”") {
 			t.Errorf("status %q", h.status())
@@ -270,29 +271,66 @@ func TestTextFields(t *testing.T) {
 }
 
 func TestCatchAllNeedsANote(t *testing.T) {
-	s := newStore(t)
-	h := newHarness(t, s)
-	h.press("3", "x")
-	if h.m.Focus() != FocusNote {
-		t.Fatalf("a catch-all should focus the note, focus is %v", h.m.Focus())
-	}
-	if !strings.Contains(h.status(), "needs a short note") {
-		t.Errorf("status %q does not ask for a note", h.status())
-	}
-	h.press("enter") // leave the empty field
-	h.press("enter") // try to save
-	if c := only(t, s); !c.Draft() {
-		t.Fatal("a catch-all without a note was saved")
-	}
-	if h.m.Focus() != FocusNote || !strings.Contains(h.status(), "needs a short note before saving") {
-		t.Errorf("save without a note: focus %v, status %q", h.m.Focus(), h.status())
-	}
-	h.typeText("kunden ville bytte adresse")
-	h.press("enter", "enter")
-	c := only(t, s)
-	if c.Draft() || c.Note != "kunden ville bytte adresse" {
-		t.Fatalf("not saved with its note: %+v", c)
-	}
+	t.Run("picking a catch-all focuses the note and asks for it", func(t *testing.T) {
+		h := newHarness(t, newStore(t))
+		h.press("3", "x")
+		if h.m.Focus() != FocusNote {
+			t.Fatalf("a catch-all should focus the note, focus is %v", h.m.Focus())
+		}
+		if !strings.Contains(h.status(), "“Other delivery issue” needs a note: type it, then enter") {
+			t.Errorf("status %q does not ask for a note", h.status())
+		}
+	})
+
+	t.Run("enter on the empty note keeps the focus, so what is typed next goes into it", func(t *testing.T) {
+		s := newStore(t)
+		h := newHarness(t, s)
+		h.press("5", "x", "enter")
+		if h.m.Focus() != FocusNote || !strings.Contains(h.status(), "needs a note: type it, then enter (esc leaves)") {
+			t.Fatalf("enter on an empty required note: focus %v, status %q", h.m.Focus(), h.status())
+		}
+		h.typeText("kunde vil bytte til mindre modell")
+		h.press("enter")
+		c := only(t, s)
+		if len(c.Reasons) != 1 || c.Note != "kunde vil bytte til mindre modell" || h.m.menu.level >= 0 {
+			t.Fatalf("the note became hotkeys: reasons %v, note %q, menu level %d", c.Reasons, c.Note, h.m.menu.level)
+		}
+	})
+
+	t.Run("esc leaves the empty note and saving asks for it again", func(t *testing.T) {
+		s := newStore(t)
+		h := newHarness(t, s)
+		h.press("3", "x", "esc")
+		if h.m.Focus() != FocusMenu || !strings.Contains(h.status(), "still needed") {
+			t.Fatalf("esc: focus %v, status %q", h.m.Focus(), h.status())
+		}
+		h.press("enter")
+		if c := only(t, s); !c.Draft() {
+			t.Fatal("a catch-all without a note was saved")
+		}
+		if h.m.Focus() != FocusNote || !strings.Contains(h.status(), "“Other delivery issue” needs a note before saving") {
+			t.Errorf("save without a note: focus %v, status %q", h.m.Focus(), h.status())
+		}
+	})
+
+	t.Run("once the note is typed the status moves on and enter saves", func(t *testing.T) {
+		s := newStore(t)
+		h := newHarness(t, s)
+		h.press("3", "x")
+		h.typeText("kunden ville bytte adresse")
+		h.press("enter")
+		if st := h.status(); strings.Contains(st, "needed") || !strings.Contains(st, "Note added — enter saves the contact") {
+			t.Errorf("status after the note: %q", st)
+		}
+		if strings.Contains(h.screen(), "needed (tab") {
+			t.Errorf("the card still asks for the note:\n%s", h.screen())
+		}
+		h.press("enter")
+		c := only(t, s)
+		if c.Draft() || c.Note != "kunden ville bytte adresse" {
+			t.Fatalf("not saved with its note: %+v", c)
+		}
+	})
 }
 
 func TestUndo(t *testing.T) {
@@ -411,7 +449,8 @@ func TestRecentList(t *testing.T) {
 		if c := only(t, s); c.Deleted {
 			t.Fatal("n deleted the contact")
 		}
-		h.press("D", "y")
+		h.press("D")
+		h.answer("y")
 		if c := only(t, s); !c.Deleted {
 			t.Fatal("y did not delete the contact")
 		}
@@ -423,10 +462,98 @@ func TestRecentList(t *testing.T) {
 		}
 	})
 
+	t.Run("ctrl+z in the list brings back the contact deleted last", func(t *testing.T) {
+		s := newStore(t)
+		h := newHarness(t, s)
+		h.press("3", "f", "R", "enter")
+		saved := only(t, s)
+		h.press("L", "D")
+		h.answer("y")
+		if !strings.Contains(h.status(), "ctrl+z brings it back") {
+			t.Errorf("the delete does not say it can be undone: %q", h.status())
+		}
+		h.press("ctrl+z")
+		c := only(t, s)
+		if c.Deleted || c.Rev <= saved.Rev || c.Outcome != store.OutcomeResolved || !c.EndedAt.Equal(saved.EndedAt) {
+			t.Fatalf("not brought back as it was: %+v (was %+v)", c, saved)
+		}
+		if len(h.m.recent.items) != 1 || !strings.Contains(h.status(), "✓ Brought back 14:05 Late delivery") {
+			t.Errorf("list %d items, status %q", len(h.m.recent.items), h.status())
+		}
+		h.press("ctrl+z")
+		if c := only(t, s); c.Deleted || !strings.Contains(h.status(), "Nothing to undo") {
+			t.Errorf("a second ctrl+z: deleted %v, status %q", c.Deleted, h.status())
+		}
+	})
+
+	t.Run("ctrl+z brings back a contact deleted while its delete is still failing", func(t *testing.T) {
+		fs := &flakyStore{Store: newStore(t)}
+		h := newHarness(t, fs)
+		h.press("3", "f", "enter", "L")
+		fs.failNext(1)
+		h.press("D")
+		h.answer("y")
+		h.press("ctrl+z")
+		if !strings.Contains(h.status(), "NOT SAVED (delete contact)") {
+			t.Fatalf("the failing delete is not shown: %q", h.status())
+		}
+		h.fire(isRetry)
+		if c := only(t, fs.Store); c.Deleted {
+			t.Fatalf("the undo was lost behind the failing delete: %+v", c)
+		}
+		if got := fs.calls[len(fs.calls)-3:]; !slices.Equal(got, []string{"Delete", "Delete", "Restore"}) {
+			t.Errorf("writes %v, want the delete retried, then the restore", got)
+		}
+	})
+
+	t.Run("a delete of an edited contact is undone from the capture screen", func(t *testing.T) {
+		s := newStore(t)
+		h := newHarness(t, s)
+		h.press("3", "f", "enter", "L", "enter", "D")
+		h.answer("y")
+		if c := only(t, s); !c.Deleted {
+			t.Fatal("not deleted")
+		}
+		h.press("ctrl+z")
+		if c := only(t, s); c.Deleted || c.Draft() {
+			t.Fatalf("not brought back as saved: %+v", c)
+		}
+	})
+
+	t.Run("a change after the delete makes ctrl+z undo that change instead", func(t *testing.T) {
+		s := newStore(t)
+		h := newHarness(t, s)
+		h.press("3", "f", "enter", "L", "D")
+		h.answer("y")
+		h.press("esc", "6", "f", "ctrl+z")
+		cs := contacts(t, s)
+		if len(cs) != 2 || !cs[0].Deleted || len(cs[1].Reasons) != 0 {
+			t.Fatalf("ctrl+z undid the wrong thing: %+v", cs)
+		}
+	})
+
+	t.Run("a y typed on at once does not answer the question", func(t *testing.T) {
+		s := newStore(t)
+		h := newHarness(t, s)
+		h.press("3", "f")
+		h.typeText("Dyrt")
+		if c := only(t, s); c.Deleted || h.m.Contact().ID != c.ID {
+			t.Fatalf("typing “Dyrt” discarded the contact: %+v", c)
+		}
+		if h.m.confirm == nil {
+			t.Fatal("the question went away")
+		}
+		h.answer("n")
+		if c := only(t, s); c.Deleted || h.m.confirm != nil {
+			t.Fatalf("n: deleted %v, question %v", c.Deleted, h.m.confirm)
+		}
+	})
+
 	t.Run("D discards the contact in progress after a confirm", func(t *testing.T) {
 		s := newStore(t)
 		h := newHarness(t, s)
-		h.press("3", "f", "D", "y")
+		h.press("3", "f", "D")
+		h.answer("y")
 		if c := only(t, s); !c.Deleted {
 			t.Fatal("discard did not tombstone the draft")
 		}
@@ -606,25 +733,31 @@ func TestNeverLoseATag(t *testing.T) {
 }
 
 func TestHelpAndSizes(t *testing.T) {
-	t.Run("? shows every key of the key map and esc closes it", func(t *testing.T) {
-		h := newHarness(t, newStore(t))
-		h.press("?")
-		if h.m.Screen() != ScreenHelp {
-			t.Fatalf("screen %v", h.m.Screen())
-		}
-		scr := h.screen()
-		for _, g := range h.m.sh.keys.helpGroups() {
-			for _, b := range g.bindings {
-				if !strings.Contains(scr, b.Help().Desc) {
-					t.Errorf("help lacks %q (%s)", b.Help().Desc, b.Help().Key)
+	for _, sc := range []struct {
+		screen Screen
+		keys   []string
+	}{{ScreenCapture, nil}, {ScreenRecent, []string{"L"}}, {ScreenSummary, []string{"S"}}} {
+		t.Run("? on the "+sc.screen.String()+" screen shows every key of that screen and esc closes it", func(t *testing.T) {
+			h := newHarness(t, newStore(t), withSummary(handSource("en")))
+			h.press(sc.keys...)
+			h.press("?")
+			if h.m.Screen() != ScreenHelp {
+				t.Fatalf("screen %v", h.m.Screen())
+			}
+			scr := h.screen()
+			for _, g := range h.m.sh.keys.helpGroups(sc.screen) {
+				for _, b := range g.bindings {
+					if !strings.Contains(scr, b.Help().Key+" ") || !strings.Contains(scr, b.Help().Desc) {
+						t.Errorf("help lacks %q %q", b.Help().Key, b.Help().Desc)
+					}
 				}
 			}
-		}
-		h.press("esc")
-		if h.m.Screen() != ScreenCapture {
-			t.Errorf("esc left screen %v", h.m.Screen())
-		}
-	})
+			h.press("esc")
+			if h.m.Screen() != sc.screen {
+				t.Errorf("esc left screen %v", h.m.Screen())
+			}
+		})
+	}
 
 	t.Run("a window too small asks to be larger and ignores hotkeys", func(t *testing.T) {
 		s := newStore(t)
@@ -646,22 +779,31 @@ func TestHelpAndSizes(t *testing.T) {
 
 	t.Run("every frame has exactly the window's lines and no line is wider", func(t *testing.T) {
 		h := newHarness(t, newStore(t))
-		for _, size := range [][2]int{{80, 24}, {100, 30}, {70, 20}, {200, 60}, {60, 15}, {20, 5}} {
-			h.send(tea.WindowSizeMsg{Width: size[0], Height: size[1]})
-			for _, keys := range [][]string{{}, {"3"}, {"f", "tab", "tab"}, {"esc", "/"}, {"esc", "L"}, {"esc", "?"}, {"esc"}} {
-				h.press(keys...)
-				lines := strings.Split(h.screen(), "\n")
-				if len(lines) != size[1] {
-					t.Errorf("%dx%d after %v: %d lines", size[0], size[1], keys, len(lines))
-				}
-				for i, l := range lines {
-					if w := ansiWidth(l); w > size[0] {
-						t.Errorf("%dx%d after %v: line %d is %d wide: %q", size[0], size[1], keys, i, w, l)
-					}
+		h.checkFrames([][2]int{{80, 24}, {100, 30}, {70, 20}, {200, 60}, {60, 15}, {20, 5}},
+			[][]string{{}, {"3"}, {"f", "tab", "tab"}, {"esc", "/"}, {"esc", "L"}, {"esc", "?"}, {"esc"}})
+	})
+}
+
+// checkFrames resizes the window to each size and presses each run of keys
+// in turn, checking that every frame has exactly the window's lines and no
+// line is wider than the window.
+func (h *harness) checkFrames(sizes [][2]int, runs [][]string) {
+	h.t.Helper()
+	for _, size := range sizes {
+		h.send(tea.WindowSizeMsg{Width: size[0], Height: size[1]})
+		for _, keys := range runs {
+			h.press(keys...)
+			lines := strings.Split(h.screen(), "\n")
+			if len(lines) != size[1] {
+				h.t.Errorf("%dx%d after %v: %d lines", size[0], size[1], keys, len(lines))
+			}
+			for i, l := range lines {
+				if w := ansiWidth(l); w > size[0] {
+					h.t.Errorf("%dx%d after %v: line %d is %d wide: %q", size[0], size[1], keys, i, w, l)
 				}
 			}
 		}
-	})
+	}
 }
 
 func TestLargeTaxonomy(t *testing.T) {

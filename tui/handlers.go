@@ -2,6 +2,7 @@ package tui
 
 import (
 	"slices"
+	"strings"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -44,6 +45,8 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case ScreenRecent:
 		return m.handleRecentKey(ks)
+	case ScreenSummary:
+		return m.handleSummaryKey(ks)
 	case ScreenCapture:
 		return m.handleCaptureKey(msg, ks)
 	}
@@ -53,6 +56,9 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 func (m *Model) handleConfirmKey(ks keyText) (tea.Model, tea.Cmd) {
 	km := &m.sh.keys
 	switch {
+	case key.Matches(ks, km.Confirm.Yes) && m.clock.Sub(m.confirm.at) < readDelay:
+		// "Dyrt…" typed by mistake would discard the contact at its y.
+		m.confirm.at = m.clock
 	case key.Matches(ks, km.Confirm.Yes):
 		c := m.confirm
 		m.confirm = nil
@@ -76,6 +82,9 @@ func (m *Model) handleCaptureKey(msg tea.KeyPressMsg, ks keyText) (tea.Model, te
 			return m, cmd
 		}
 		_ = m.card.focusField(FocusMenu)
+	}
+	if m.guardKey(msg, ks) {
+		return m, nil
 	}
 	var cmd tea.Cmd
 	switch {
@@ -103,6 +112,8 @@ func (m *Model) handleCaptureKey(msg tea.KeyPressMsg, ks keyText) (tea.Model, te
 		cmd = m.discard()
 	case key.Matches(ks, km.Contact.Recent):
 		cmd = m.openRecent()
+	case key.Matches(ks, km.Contact.Summary):
+		cmd = m.openSummary()
 	case key.Matches(ks, km.Contact.New):
 		cmd = m.newContact()
 	case key.Matches(ks, km.Menu.Search):
@@ -110,43 +121,50 @@ func (m *Model) handleCaptureKey(msg tea.KeyPressMsg, ks keyText) (tea.Model, te
 		cmd = m.search.open()
 		_ = m.card.focusField(FocusSearch)
 	default:
-		cmd = m.handleMenuKey(ks)
+		cmd = m.handleMenuKey(msg, ks)
 	}
 	return m, cmd
 }
 
-// handleMenuKey handles digits, letters and navigation in the menu.
-func (m *Model) handleMenuKey(ks keyText) tea.Cmd {
+// handleMenuKey handles digits, letters and navigation in the menu. A
+// text key that means nothing here is a miss, which may arm the typing
+// guard.
+func (m *Model) handleMenuKey(msg tea.KeyPressMsg, ks keyText) tea.Cmd {
 	km, ix := &m.sh.keys, m.sh.idx
 	text := string(ks)
+	top := m.menu.level < 0
 	hotkey := key.Matches(ks, km.Menu.Reason) || key.Matches(ks, km.Menu.Category)
-	if hotkey && m.menu.level >= 0 {
+	if hotkey && !top {
 		if r, i, ok := m.menu.reasonByKey(ix, text); ok {
 			m.menu.rcur = i
+			m.guard.misses = 0
 			return m.pick(r)
 		}
 	}
 	switch {
-	case key.Matches(ks, km.Menu.Category) || (hotkey && m.menu.level < 0):
+	case key.Matches(ks, km.Menu.Category) || (hotkey && top):
 		// Digits open a category from anywhere in the menu; a taxonomy
 		// may also give categories letters, which work from the top.
 		ci, ok := ix.catKey[text]
 		if !ok {
-			if m.menu.level < 0 && !key.Matches(ks, km.Menu.Category) {
+			if top && !key.Matches(ks, km.Menu.Category) {
 				m.say(noticeWarn, "Open a category first (a digit), or / to search.")
 			} else {
 				m.say(noticeWarn, "No category "+text+".")
 			}
+			m.guard.miss(m.clock, msg.Text, top)
 			return nil
 		}
 		m.touch()
+		m.guard.misses = 0
 		m.menu = m.menu.open(ci)
 	case key.Matches(ks, km.Menu.Reason):
-		if m.menu.level < 0 {
+		if top {
 			m.say(noticeWarn, "Open a category first (a digit), or / to search.")
 		} else {
 			m.say(noticeWarn, "No reason “"+text+"” in "+ix.cats[m.menu.level].Label(m.sh.locale)+".")
 		}
+		m.guard.miss(m.clock, msg.Text, top)
 	case key.Matches(ks, km.Menu.Up):
 		m.menu = m.menu.move(ix, -1)
 	case key.Matches(ks, km.Menu.Down):
@@ -164,6 +182,10 @@ func (m *Model) handleMenuKey(ks keyText) tea.Cmd {
 		}
 	case key.Matches(ks, km.Menu.Back):
 		return m.back1()
+	case isText(msg):
+		// A capital or punctuation that is no command: someone typing.
+		m.say(noticeWarn, "“"+msg.Text+"” does nothing here: digits open a category, / searches, tab goes to the fields.")
+		m.guard.miss(m.clock, msg.Text, top)
 	}
 	return nil
 }
@@ -206,6 +228,7 @@ func (m *Model) handleSearchKey(msg tea.KeyPressMsg, ks keyText) (tea.Model, tea
 		}
 		m.search.close()
 		_ = m.card.focusField(FocusMenu)
+		m.guard.leftField(m.clock)
 		return m, m.pick(r)
 	case key.Matches(ks, km.Search.Up):
 		m.search.move(-1)
@@ -214,6 +237,9 @@ func (m *Model) handleSearchKey(msg tea.KeyPressMsg, ks keyText) (tea.Model, tea
 	default:
 		var cmd tea.Cmd
 		cmd = m.search.update(msg, m.sh)
+		if isText(msg) {
+			m.guard.typedAt = m.clock
+		}
 		return m, cmd
 	}
 	return m, nil
@@ -222,10 +248,18 @@ func (m *Model) handleSearchKey(msg tea.KeyPressMsg, ks keyText) (tea.Model, tea
 func (m *Model) handleFieldKey(msg tea.KeyPressMsg, ks keyText) (tea.Model, tea.Cmd) {
 	km := &m.sh.keys
 	switch {
-	case key.Matches(ks, km.Field.Done), key.Matches(ks, km.Field.Leave):
-		cmd := m.commitField()
-		_ = m.card.focusField(FocusMenu)
-		return m, cmd
+	case key.Matches(ks, km.Field.Done) && m.noteStillNeeded():
+		// Leaving would put whatever the agent types next into the menu as
+		// hotkeys; esc still leaves.
+		m.say(noticeWarn, "“"+m.catchAllLabel()+"” needs a note: type it, then enter (esc leaves).")
+		return m, nil
+	case key.Matches(ks, km.Field.Done):
+		// An enter while typing may be meant as the end of a line, with
+		// more text to come: hold that text back from the menu.
+		m.guard.leftField(m.clock)
+		return m, m.leaveField(FocusMenu)
+	case key.Matches(ks, km.Field.Leave):
+		return m, m.leaveField(FocusMenu)
 	case key.Matches(ks, km.Field.Next):
 		return m, m.nextField(+1)
 	case key.Matches(ks, km.Field.Prev):
@@ -236,6 +270,59 @@ func (m *Model) handleFieldKey(msg tea.KeyPressMsg, ks keyText) (tea.Model, tea.
 		return m, tea.Batch(cmd, m.undo())
 	}
 	return m, m.typeInField(msg)
+}
+
+// noteStillNeeded reports whether the note field has focus, is empty and
+// the contact carries a catch-all reason, which needs a note.
+func (m *Model) noteStillNeeded() bool {
+	if m.card.focus != FocusNote || strings.TrimSpace(m.card.note.Value()) != "" {
+		return false
+	}
+	return m.catchAllLabel() != ""
+}
+
+// catchAllLabel is the label of the contact's first catch-all reason, or
+// "" when it has none.
+func (m *Model) catchAllLabel() string {
+	for _, id := range m.card.slot.c.Reasons {
+		if m.sh.idx.catchAll(id) {
+			return m.sh.idx.label(id, m.sh.locale)
+		}
+	}
+	return ""
+}
+
+// leaveField writes the focused text field, moves the focus to f and says
+// what the field now holds and what comes next, so no warning about it
+// outlives the fix.
+func (m *Model) leaveField(f Focus) tea.Cmd {
+	from := m.card.focus
+	cmd := m.commitField()
+	fc := m.card.focusField(f)
+	s := &m.card.slot
+	switch {
+	case from == FocusNote && s.c.Note != "":
+		m.say(noticeInfo, "Note added — "+m.nextStep())
+	case from == FocusNote && needsNote(m.sh, &s.c):
+		m.say(noticeWarn, "A note is still needed for “"+m.catchAllLabel()+"” (tab goes to it).")
+	case from == FocusRef && (s.refTyped != "" || s.c.CustomerRef != ""):
+		m.say(noticeInfo, "Customer ref added (stored as a hash) — "+m.nextStep())
+	}
+	return tea.Batch(cmd, fc)
+}
+
+// nextStep says what the contact on the card needs next.
+func (m *Model) nextStep() string {
+	s := &m.card.slot
+	switch {
+	case len(s.c.Reasons) == 0:
+		return "tag a reason, then enter saves the contact."
+	case needsNote(m.sh, &s.c):
+		return "“" + m.catchAllLabel() + "” still needs a note."
+	case s.editing:
+		return "enter ends the edit."
+	}
+	return "enter saves the contact."
 }
 
 // typeInField passes a key or paste to the focused text field and arranges
@@ -260,6 +347,7 @@ func (m *Model) typeInField(msg tea.Msg) tea.Cmd {
 		return nil
 	}
 	m.touch()
+	m.guard.typedAt = m.clock
 	m.card.fieldGen++
 	return tea.Batch(cmd, m.sh.after(fieldIdle, fieldIdleMsg{gen: m.card.fieldGen}))
 }
@@ -352,6 +440,12 @@ func (m *Model) handleRecentKey(ks keyText) (tea.Model, tea.Cmd) {
 		if c, ok := m.recent.selected(); ok {
 			m.askDelete(c)
 		}
+	case key.Matches(ks, km.Recent.Undo):
+		if m.deleted == nil {
+			m.say(noticeInfo, "Nothing to undo here: ctrl+z brings back the contact deleted last.")
+			return m, nil
+		}
+		return m, m.undoDelete()
 	}
 	return m, nil
 }

@@ -97,6 +97,20 @@ func (h *harness) send(msg tea.Msg) {
 
 func (h *harness) run(cmd tea.Cmd) {
 	h.t.Helper()
+	runCmds(cmd, func(msg tea.Msg) tea.Cmd {
+		if _, ok := msg.(tea.QuitMsg); ok {
+			h.quit = true
+			return nil
+		}
+		next, cmd := h.m.Update(msg)
+		h.m = next.(*Model)
+		return cmd
+	})
+}
+
+// runCmds runs cmd and the commands that follow from it one after the
+// other, batches opened up, handing each message to handle.
+func runCmds(cmd tea.Cmd, handle func(tea.Msg) tea.Cmd) {
 	queue := []tea.Cmd{cmd}
 	for len(queue) > 0 {
 		c := queue[0]
@@ -108,12 +122,8 @@ func (h *harness) run(cmd tea.Cmd) {
 		case nil:
 		case tea.BatchMsg:
 			queue = append(queue, msg...)
-		case tea.QuitMsg:
-			h.quit = true
 		default:
-			next, cmd := h.m.Update(msg)
-			h.m = next.(*Model)
-			queue = append(queue, cmd)
+			queue = append(queue, handle(msg))
 		}
 	}
 }
@@ -153,6 +163,8 @@ func keyMsg(name string) tea.KeyPressMsg {
 		"right":     {Code: tea.KeyRight},
 		"pgdown":    {Code: tea.KeyPgDown},
 		"pgup":      {Code: tea.KeyPgUp},
+		"home":      {Code: tea.KeyHome},
+		"end":       {Code: tea.KeyEnd},
 		"space":     {Code: tea.KeySpace, Text: " "},
 		"backspace": {Code: tea.KeyBackspace},
 		"delete":    {Code: tea.KeyDelete},
@@ -175,6 +187,13 @@ func (h *harness) press(keys ...string) {
 	for _, k := range keys {
 		h.send(keyMsg(k))
 	}
+}
+
+// answer presses key after reading the question on screen for a moment.
+func (h *harness) answer(key string) {
+	h.t.Helper()
+	h.now = h.now.Add(readDelay)
+	h.press(key)
 }
 
 // typeText types s one rune at a time.
@@ -304,3 +323,17 @@ func (f *flakyStore) Finish(ctx context.Context, id string, at time.Time) (store
 }
 
 func ansiWidth(s string) int { return ansi.StringWidth(s) }
+
+func (f *flakyStore) Delete(ctx context.Context, id string) (store.Contact, error) {
+	if err := f.check("Delete"); err != nil {
+		return store.Contact{}, err
+	}
+	return f.Store.Delete(ctx, id)
+}
+
+func (f *flakyStore) Restore(ctx context.Context, c store.Contact) (store.Contact, error) {
+	if err := f.check("Restore"); err != nil {
+		return store.Contact{}, err
+	}
+	return f.Store.Restore(ctx, c)
+}

@@ -7,11 +7,11 @@ import (
 	"charm.land/bubbles/v2/key"
 )
 
-// helpScreen renders the help screen from the KeyMap, in as many columns as
-// the width allows, each group kept whole.
-func helpScreen(sh *shared, w, h int) []string {
+// helpScreen renders the help screen of screen s from the KeyMap, in as
+// many columns as the width allows, each group kept whole.
+func helpScreen(sh *shared, s Screen, w, h int) []string {
 	st := sh.styles
-	groups := sh.keys.helpGroups()
+	groups := sh.keys.helpGroups(s)
 	cols := 3
 	colW := (w - (cols - 1)) / cols
 	keyW := 10
@@ -33,7 +33,8 @@ func helpScreen(sh *shared, w, h int) []string {
 		cur = append(cur, block...)
 	}
 	columns = append(columns, cur)
-	lines := []string{spread(paint(st.ink.PaneTitle, "KEYS"), paint(st.ink.Dim, "? or esc closes"), w)}
+	title := map[Screen]string{ScreenCapture: "KEYS · CAPTURE", ScreenRecent: "KEYS · TODAY'S LIST", ScreenSummary: "KEYS · SUMMARY"}[s]
+	lines := []string{spread(paint(st.ink.PaneTitle, title), paint(st.ink.Dim, "? or esc closes"), w)}
 	for row := 0; len(lines) < h; row++ {
 		var b strings.Builder
 		any := false
@@ -69,6 +70,9 @@ const (
 	footField
 	footSearch
 	footRecent
+	footRecentUndo
+	footSummary
+	footSummaryDetail
 	footConfirm
 	footHelp
 	footTooSmall
@@ -103,6 +107,15 @@ func (k KeyMap) footerBindings(s footerState) []key.Binding {
 		return []key.Binding{k.Search.Up, k.Search.Down, k.Search.Pick, k.Search.Close}
 	case footRecent:
 		return []key.Binding{k.Recent.Up, k.Recent.Down, k.Recent.Edit, k.Recent.Delete, k.Recent.Close, k.Global.Help}
+	case footRecentUndo:
+		return []key.Binding{pair(k.Recent.Up, k.Recent.Down, "move"), k.Recent.Edit, k.Recent.Delete, k.Recent.Undo,
+			k.Recent.Close, k.Global.Help}
+	case footSummary:
+		return []key.Binding{pair(k.Summary.PrevDay, k.Summary.NextDay, "day"), pair(k.Summary.Up, k.Summary.Down, "reason"),
+			k.Summary.Details, k.Summary.Owner, k.Summary.Close, k.Global.Help}
+	case footSummaryDetail:
+		return []key.Binding{pair(k.Summary.PrevDay, k.Summary.NextDay, "day"), pair(k.Summary.Up, k.Summary.Down, "reason"),
+			pair(k.Summary.PageUp, k.Summary.PageDown, "scroll"), k.Summary.Close, k.Global.Help}
 	case footConfirm:
 		return []key.Binding{k.Confirm.Yes, k.Confirm.No}
 	case footHelp:

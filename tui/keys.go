@@ -22,6 +22,7 @@ type KeyMap struct {
 	Field   FieldKeys
 	Search  SearchKeys
 	Recent  RecentKeys
+	Summary SummaryKeys
 	Confirm ConfirmKeys
 }
 
@@ -60,6 +61,7 @@ type ContactKeys struct {
 	Undo       key.Binding
 	Discard    key.Binding
 	Recent     key.Binding
+	Summary    key.Binding
 }
 
 // ReasonKeys edit the contact's tagged reasons when that list has focus.
@@ -94,6 +96,25 @@ type RecentKeys struct {
 	PageDown key.Binding
 	Edit     key.Binding
 	Delete   key.Binding
+	Undo     key.Binding
+	Close    key.Binding
+}
+
+// SummaryKeys drive the team lead's summary screen and a reason's details
+// on it. The screen has no hotkeys to collide with, so plain letters work.
+type SummaryKeys struct {
+	PrevDay  key.Binding
+	NextDay  key.Binding
+	Up       key.Binding
+	Down     key.Binding
+	PageUp   key.Binding
+	PageDown key.Binding
+	Top      key.Binding
+	Bottom   key.Binding
+	Details  key.Binding
+	Owner    key.Binding
+	Team     key.Binding
+	Refresh  key.Binding
 	Close    key.Binding
 }
 
@@ -142,6 +163,7 @@ func DefaultKeyMap() KeyMap {
 			Undo:       b("ctrl+z", "undo", "ctrl+z"),
 			Discard:    b("D", "discard", "D"),
 			Recent:     b("L", "today's list", "L"),
+			Summary:    b("S", "team summary", "S"),
 		},
 		Reasons: ReasonKeys{
 			Up:      b("↑", "up", "up"),
@@ -168,7 +190,23 @@ func DefaultKeyMap() KeyMap {
 			PageDown: b("pgdn", "page down", "pgdown"),
 			Edit:     b("enter", "edit", "enter"),
 			Delete:   b("D", "delete", "D", "delete"),
+			Undo:     b("ctrl+z", "undo delete", "ctrl+z"),
 			Close:    b("esc/L", "back", "esc", "L"),
+		},
+		Summary: SummaryKeys{
+			PrevDay:  b("←", "day before", "left"),
+			NextDay:  b("→", "day after", "right"),
+			Up:       b("↑", "reason above", "up"),
+			Down:     b("↓", "reason below", "down"),
+			PageUp:   b("pgup", "page up", "pgup"),
+			PageDown: b("pgdn", "page down", "pgdown", "space"),
+			Top:      b("home", "top", "home"),
+			Bottom:   b("end", "bottom", "end"),
+			Details:  b("enter", "details", "enter"),
+			Owner:    b("o", "owner filter", "o"),
+			Team:     b("t", "all teams/mine", "t"),
+			Refresh:  b("r", "recompute", "r"),
+			Close:    b("esc", "back", "esc"),
 		},
 		Confirm: ConfirmKeys{
 			Yes: b("y", "yes", "y", "Y"),
@@ -183,22 +221,42 @@ type helpGroup struct {
 	bindings []key.Binding
 }
 
-// helpGroups lists every binding for the help screen, by where it applies.
-// Bindings that only differ in direction are shown as one line.
-func (k KeyMap) helpGroups() []helpGroup {
+// helpGroups lists the bindings of one screen for its help screen, by
+// where they apply. Bindings that only differ in direction are shown as
+// one line.
+func (k KeyMap) helpGroups(s Screen) []helpGroup {
+	everywhere := helpGroup{"Everywhere", []key.Binding{k.Global.Help, k.Global.Quit}}
+	switch s {
+	case ScreenRecent:
+		return []helpGroup{
+			{"Today's list (L)", []key.Binding{pair(k.Recent.Up, k.Recent.Down, "move"),
+				pair(k.Recent.PageUp, k.Recent.PageDown, "page"), k.Recent.Edit, k.Recent.Delete, k.Recent.Undo, k.Recent.Close}},
+			everywhere,
+		}
+	case ScreenSummary:
+		return []helpGroup{
+			{"Summary (S)", []key.Binding{pair(k.Summary.PrevDay, k.Summary.NextDay, "day"),
+				pair(k.Summary.Up, k.Summary.Down, "reason"), pair(k.Summary.PageUp, k.Summary.PageDown, "page"),
+				pair(k.Summary.Top, k.Summary.Bottom, "top, bottom"), k.Summary.Details, k.Summary.Owner,
+				k.Summary.Team, k.Summary.Refresh, k.Summary.Close}},
+			everywhere,
+		}
+	}
 	return []helpGroup{
 		{"Menu", []key.Binding{k.Menu.Category, k.Menu.Reason, k.Menu.Search, pair(k.Menu.Up, k.Menu.Down, "move"),
 			pair(k.Menu.PageUp, k.Menu.PageDown, "page"), k.Menu.Pick, k.Menu.Back}},
 		{"Contact", []key.Binding{k.Contact.Save, k.Contact.New, k.Contact.Resolved, k.Contact.Unresolved,
 			k.Contact.FollowUp, k.Contact.Escalated, k.Contact.Channel, k.Contact.NextField, k.Contact.PrevField,
-			k.Contact.Undo, k.Contact.Discard, k.Contact.Recent}},
+			k.Contact.Undo, k.Contact.Discard, k.Contact.Recent, k.Contact.Summary}},
 		{"Tagged reasons (tab)", []key.Binding{pair(k.Reasons.Up, k.Reasons.Down, "move"), k.Reasons.Primary, k.Reasons.Remove}},
 		{"Ref and note", []key.Binding{k.Field.Done, k.Field.Leave, k.Field.Next, k.Field.Prev}},
 		{"Search (/)", []key.Binding{pair(k.Search.Up, k.Search.Down, "move"), k.Search.Pick, k.Search.Close}},
-		{"Today's list (L)", []key.Binding{pair(k.Recent.Up, k.Recent.Down, "move"), k.Recent.Edit, k.Recent.Delete, k.Recent.Close}},
-		{"Everywhere", []key.Binding{k.Global.Help, k.Global.Quit}},
+		everywhere,
 	}
 }
+
+// helpScreens are the screens that have a help screen of their own.
+var helpScreens = []Screen{ScreenCapture, ScreenRecent, ScreenSummary}
 
 // pair shows two bindings as one help line ("↑/↓ move").
 func pair(a, b key.Binding, desc string) key.Binding {

@@ -25,6 +25,7 @@ const (
 	opFinish
 	opDelete
 	opRestore
+	opUndelete
 )
 
 func (k opKind) String() string {
@@ -51,6 +52,8 @@ func (k opKind) String() string {
 		return "delete contact"
 	case opRestore:
 		return "undo"
+	case opUndelete:
+		return "bring back contact"
 	}
 	return fmt.Sprintf("opKind(%d)", int(k))
 }
@@ -73,7 +76,8 @@ type op struct {
 	draft   store.Draft
 	// toSeq is, for opRestore, the op whose stored result is written back;
 	// restore is that result, filled in when the op is sent (by then every
-	// earlier op of the track has been stored).
+	// earlier op of the track has been stored). For opUndelete, restore is
+	// the stored tombstone, brought back to life.
 	toSeq   int
 	restore store.Contact
 	// shown is, for opRestore, the state the screen returns to at once.
@@ -116,6 +120,8 @@ func (o op) apply(c store.Contact) store.Contact {
 		c.EndedAt = o.at
 	case opDelete:
 		c.Deleted = true
+	case opUndelete:
+		c.Deleted = false
 	case opRestore:
 		id, rev := c.ID, c.Rev
 		c = o.shown
@@ -147,7 +153,7 @@ func (o op) run(ctx context.Context, s Store, id string) (store.Contact, error) 
 		return s.Finish(ctx, id, o.at)
 	case opDelete:
 		return s.Delete(ctx, id)
-	case opRestore:
+	case opRestore, opUndelete:
 		return s.Restore(ctx, o.restore)
 	}
 	return store.Contact{}, fmt.Errorf("unknown write %v", o.kind)

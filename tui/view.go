@@ -11,6 +11,7 @@ import (
 // press re-renders only what it changed. Keys include shared.gen, which
 // changes with the size and the styles.
 type renderCache struct {
+	summary frameCache
 	header  lineCache[headerKey]
 	desc    lineCache[descKey]
 	status  lineCache[statusKey]
@@ -82,8 +83,12 @@ func (m *Model) render() string {
 		for _, l := range m.recent.view(sh) {
 			line(l)
 		}
+	case ScreenSummary:
+		for _, l := range m.sum.view(sh, &c.summary) {
+			line(l)
+		}
 	case ScreenHelp:
-		for _, l := range helpScreen(sh, sh.w, bodyH+1) {
+		for _, l := range helpScreen(sh, m.back, sh.w, bodyH+1) {
 			line(l)
 		}
 	default:
@@ -123,7 +128,7 @@ type headerKey struct {
 	syncVer, w     int
 	gen            int
 	syncOff, ready bool
-	editing        bool
+	editing, stale bool
 }
 
 // headerLine shows who is working, the contact's timer and channel, the
@@ -132,7 +137,7 @@ func (m *Model) headerLine() string {
 	sh := m.sh
 	s := &m.card.slot
 	k := headerKey{sec: m.clock.Unix(), started: s.started, channel: s.c.Channel, syncVer: m.sync.ver(),
-		w: sh.w, gen: sh.gen, syncOff: m.syncFn == nil, ready: s.started.IsZero(), editing: s.editing}
+		w: sh.w, gen: sh.gen, syncOff: m.syncFn == nil, ready: s.started.IsZero(), editing: s.editing, stale: s.stale}
 	return m.cache.header.get(k, func() string {
 		st := sh.styles
 		left := paint(st.ink.App, "whycall") + paint(st.ink.Dim, " · ") + paint(st.ink.Header, sh.agent)
@@ -143,6 +148,10 @@ func (m *Model) headerLine() string {
 		switch {
 		case s.editing:
 			timer = paint(st.ink.Warn, "✎ editing "+s.c.StartedAt.In(sh.loc).Format("15:04")) + " " +
+				paint(st.ink.Header, channelText(s.c.Channel))
+		case s.stale:
+			// Left behind long ago: the call ended at its last change.
+			timer = paint(st.ink.Warn, "◼ "+duration(s.endAt.Sub(s.started))+" ended "+sh.when(s.endAt)) + " " +
 				paint(st.ink.Header, channelText(s.c.Channel))
 		case !s.started.IsZero():
 			timer = paint(st.ink.Clock, "● "+duration(m.clock.Sub(s.started))) + " " + paint(st.ink.Header, channelText(s.c.Channel))
@@ -192,6 +201,7 @@ type descKey struct {
 	confirm                  *confirmation
 	recentLen                int
 	searchSel                string
+	sumPage, sumSel          int
 }
 
 // descLine explains what is highlighted: a reason's description, what a
@@ -203,12 +213,24 @@ func (m *Model) descLine() string {
 	if r := m.search.picked(); m.card.focus == FocusSearch && r != nil {
 		k.searchSel = r.ID
 	}
+	if m.screen == ScreenSummary {
+		k.sumPage, k.sumSel = m.sum.page.ver, m.sum.sel
+		if m.sum.detail != nil {
+			k.sumSel = -1
+		}
+	}
 	return m.cache.desc.get(k, func() string {
 		st, l, ix := sh.styles, sh.locale, sh.idx
 		text := ""
 		switch {
 		case m.screen == ScreenHelp:
 			text = "Fixed keys: digits pick a category, letters a reason, / searches, enter saves, esc goes back."
+		case m.screen == ScreenSummary && m.sum.detail != nil:
+			text = "↑/↓ the reason above or below · pgup/pgdn scroll · esc back to the summary"
+		case m.screen == ScreenSummary:
+			if r, ok := ix.byID[m.sum.selectedID()]; ok {
+				text = r.Description.Get(l, "en")
+			}
 		case m.screen == ScreenRecent:
 			if c, ok := m.recent.selected(); ok {
 				text = "rev " + itoa(int(c.Rev)) + " · ended " + c.EndedAt.In(sh.loc).Format("15:04:05")
@@ -308,8 +330,14 @@ func (m *Model) footerState() footerState {
 		return footConfirm
 	case m.screen == ScreenHelp:
 		return footHelp
+	case m.screen == ScreenRecent && m.deleted != nil:
+		return footRecentUndo
 	case m.screen == ScreenRecent:
 		return footRecent
+	case m.screen == ScreenSummary && m.sum.detail != nil:
+		return footSummaryDetail
+	case m.screen == ScreenSummary:
+		return footSummary
 	}
 	switch m.card.focus {
 	case FocusSearch:

@@ -124,6 +124,11 @@ func (w *writer) send(t *track) tea.Cmd {
 			o.restore = snap
 			o.restore.ID = t.id
 		}
+		if o.kind == opUndelete {
+			// Every earlier op is stored: confirmed is the tombstone.
+			o.restore = t.confirmed
+			o.restore.Deleted = false
+		}
 		if o.kind != opStart && t.id == "" {
 			// The contact was never created; later writes have no target.
 			t.queue = t.queue[1:]

@@ -8,6 +8,7 @@
 //	benchtool hyperfine FILE.json
 //	benchtool gobench [-bench REGEXP] FILE
 //	benchtool table RESULTS.tsv
+//	benchtool exportsql
 //
 // Every subcommand prints plain numbers (tab-separated) or the table on
 // stdout, and exits 1 with a message on stderr when something fails.
@@ -36,6 +37,8 @@ func main() {
 		err = goBench(args)
 	case "table":
 		err = table(args)
+	case "exportsql":
+		err = exportSQL(args)
 	default:
 		fmt.Fprintln(os.Stderr, usage)
 		os.Exit(2)
@@ -50,4 +53,5 @@ const usage = `usage: benchtool firstframe [-runs N] [-marker TEXT] -- BINARY AR
        benchtool saves [-n N] DB
        benchtool hyperfine FILE.json
        benchtool gobench [-bench REGEXP] FILE
-       benchtool table RESULTS.tsv`
+       benchtool table RESULTS.tsv
+       benchtool exportsql`

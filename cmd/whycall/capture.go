@@ -66,6 +66,17 @@ func (a *app) runCapture(ctx context.Context) error {
 		}
 	}
 
+	// The summary screen (S) reads on connections of its own, kept warm for
+	// the life of the screen; closed before the store.
+	reader := st.SummaryReader()
+	defer func() {
+		if err := reader.Close(); err != nil {
+			log.Error("close summary reader", "err", err)
+		}
+	}()
+	sumOpt := a.summaryOptions()
+	sumOpt.Taxonomy = tax
+
 	m, err := tui.New(tui.Options{
 		Store:        st,
 		Taxonomy:     tax,
@@ -77,6 +88,7 @@ func (a *app) runCapture(ctx context.Context) error {
 		Dark:         true,
 		Sync:         syncFn,
 		SyncInterval: a.cfg.Sync.Interval,
+		Summary:      tui.NewSummarySource(reader, sumOpt),
 		Logger:       log,
 		Context:      ctx,
 	})

@@ -18,7 +18,8 @@ import (
 // TestCaptureEndToEnd builds the real binary and drives it in tmux, as an
 // agent would: tag and save a contact with keys alone; start another, pick a
 // reason, kill the process with SIGKILL, start again, find the contact
-// restored and save it; then both contacts are in the database exactly once.
+// restored and save it; the summary screen counts both; then both contacts
+// are in the database exactly once.
 //
 // It needs tmux (the CI installs it) and fails without it; `go test -short`
 // skips it.
@@ -75,6 +76,13 @@ func TestCaptureEndToEnd(t *testing.T) {
 	}
 	tm.keys("Enter")
 	tm.waitScreen("✓ Saved")
+
+	// The team lead's summary counts both, and esc goes back to tagging.
+	tm.keys("S")
+	tm.waitScreen("2 contacts so far today")
+	tm.waitScreen("Wrong invoice")
+	tm.keys("Escape")
+	tm.waitScreen("CATEGORIES")
 	pid := tm.pid() // before ctrl+c: the session ends with the process
 	tm.keys("C-c")
 	tm.waitGone(pid)

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -41,6 +42,11 @@ func (a *app) refSecret() ([]byte, error) {
 	}
 	path := c.SecretFile
 	if path == "" {
+		// Make the database's folder first, so an unwritable place is
+		// reported as the database's problem, not the secret's beside it.
+		if err := os.MkdirAll(filepath.Dir(a.cfg.DB), 0o700); err != nil {
+			return nil, fmt.Errorf("database %s (config key db, flag --db): cannot create its folder: %w", a.cfg.DB, err)
+		}
 		path = filepath.Join(filepath.Dir(a.cfg.DB), "customer_ref.secret")
 	}
 	secret, err := store.LoadOrCreateSecret(path)
