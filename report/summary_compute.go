@@ -627,14 +627,18 @@ func (c *computer) pareto(w map[string]float64, days int) Pareto {
 		w  float64
 	}
 	var items []item
-	total := 0.0
 	for id, x := range w {
 		if x > 0 {
 			items = append(items, item{id, x})
-			total += x
 		}
 	}
 	slices.SortFunc(items, func(a, b item) int { return cmp.Or(cmp.Compare(b.w, a.w), cmp.Compare(a.id, b.id)) })
+	// Summed in that order, not the map's, so that the same data gives the
+	// same total to the last bit.
+	total := 0.0
+	for _, it := range items {
+		total += it.w
+	}
 	pr := Pareto{IDs: []string{}, Labels: []string{}, Of: len(items), Total: total, Days: days}
 	cum := 0.0
 	for _, it := range items {
