@@ -1,43 +1,84 @@
 package store_test
 
 import (
+	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/google/uuid"
 
+	"whycall/demo"
 	"whycall/store"
 	"whycall/store/storetest"
+	"whycall/taxonomy"
 )
 
-// genContacts makes n finished contacts as desks make them: UUIDv7 ids in
-// time order, a few teams and reasons, some refs and notes.
-func genContacts(tb testing.TB, n int, start time.Time) []store.Contact {
+// The benchmarks' contacts are bench/run's: what `whycall demo` makes for
+// 1M contacts over the 90 days ending 2026-11-24 with seed 1 — three in four
+// carry a customer reference, hashed (32 hex digits) as a desk stores it, and
+// many customers call again — in the order a desk syncs them (start time,
+// which is id order). demoContacts(n) is the first n of them.
+var benchData struct {
+	sync.Mutex
+	g  *demo.Generator
+	cs []store.Contact
+}
+
+const (
+	benchTotal = 1_000_000
+	benchDays  = 90
+)
+
+// demoContacts returns the first n contacts of the benchmark data set,
+// made once per process (as far as asked for) and shared: callers must not
+// change them.
+func demoContacts(tb testing.TB, n int) []store.Contact {
 	tb.Helper()
-	reasons := [][]string{{"late_delivery"}, {"invoice_unclear", "late_delivery"}, {"delivery_other"}, {"price_question"}, nil}
-	cs := make([]store.Contact, n)
-	for i := range cs {
-		id, err := uuid.NewV7()
+	if n > benchTotal {
+		tb.Fatalf("the benchmark data holds %d contacts, %d asked for", benchTotal, n)
+	}
+	benchData.Lock()
+	defer benchData.Unlock()
+	if benchData.g == nil {
+		oslo, err := time.LoadLocation(store.DefaultZone)
 		if err != nil {
 			tb.Fatal(err)
 		}
-		at := start.Add(time.Duration(i) * 7 * time.Second).Truncate(time.Millisecond)
-		c := store.Contact{
-			ID: id.String(), Agent: fmt.Sprintf("agent%d", i%50), Team: fmt.Sprintf("team%d", i%5), Site: "oslo",
-			Channel: store.Channels[i%len(store.Channels)], StartedAt: at, EndedAt: at.Add(time.Duration(60+i%400) * time.Second),
-			Reasons: reasons[i%len(reasons)], Outcome: store.Outcomes[i%len(store.Outcomes)],
-			TaxonomyVersion: "068c9da915875cd0", Rev: int64(2 + i%3), UpdatedAt: at.Add(10 * time.Minute),
+		h, err := store.NewRefHasher([]byte("whycall benchmark secret - not for real data"))
+		if err != nil {
+			tb.Fatal(err)
 		}
-		if i%3 == 0 {
-			c.CustomerRef = fmt.Sprintf("h1:%064x", i)
+		benchData.g, err = demo.New(demo.Options{Contacts: benchTotal, Days: benchDays, Seed: 1,
+			End: time.Date(2026, 11, 24, 12, 0, 0, 0, oslo), Location: oslo,
+			Taxonomy: taxonomy.Default(), Ref: h.Ref})
+		if err != nil {
+			tb.Fatal(err)
 		}
-		if i%5 == 2 {
-			c.Note = "Kunden ønsket å hente pakken selv på terminalen"
-		}
-		cs[i] = c
 	}
-	return cs
+	for len(benchData.cs) < n {
+		day, ok := benchData.g.Next()
+		if !ok {
+			tb.Fatalf("the demo generator made %d contacts, not %d", len(benchData.cs), benchTotal)
+		}
+		benchData.cs = append(benchData.cs, day...)
+	}
+	return benchData.cs[:n:n]
+}
+
+// demoBatches cuts contacts [from, from+n·benchBatch) of the benchmark
+// data into n batches of benchBatch.
+func demoBatches(tb testing.TB, from, n int) []*store.IngestBatch {
+	tb.Helper()
+	cs := demoContacts(tb, from+n*benchBatch)[from:]
+	bs := make([]*store.IngestBatch, n)
+	for i := range bs {
+		bs[i] = newBatch(tb, cs[i*benchBatch:(i+1)*benchBatch:(i+1)*benchBatch])
+	}
+	return bs
 }
 
 var benchTaxonomy = store.IngestTaxonomy{Version: "068c9da915875cd0", TaxonomyID: "example", Revision: 3, YAML: []byte("schema_version: 1\n")}
@@ -54,27 +95,43 @@ func newBatch(tb testing.TB, cs []store.Contact) *store.IngestBatch {
 
 const benchBatch = 1000
 
-// BenchmarkIngest is the collector's first pass: new contacts in batches of
-// 1,000, idempotency checks included.
+// BenchmarkIngest is the collector's first pass over bench/run's data: new
+// contacts in batches of 1,000, idempotency checks included, into an empty
+// database and into one that holds the first 250k contacts already (as the
+// collector of bench/run does a quarter of the way through). Stored
+// neighbours and rollup are checked against a recount afterwards.
 func BenchmarkIngest(b *testing.B) {
-	in := openIngester(b)
-	start := time.Date(2026, 1, 5, 8, 0, 0, 0, time.UTC)
-	batches := make([]*store.IngestBatch, b.N)
-	for i := range batches {
-		batches[i] = newBatch(b, genContacts(b, benchBatch, start.Add(time.Duration(i)*2*time.Hour)))
+	for _, held := range []int{0, 250_000} {
+		b.Run(fmt.Sprintf("holding-%dk", held/1000), func(b *testing.B) {
+			in := openIngesterHolding(b, held)
+			batches := demoBatches(b, held, b.N)
+			b.ResetTimer()
+			cpu0 := cpuTime()
+			for i := 0; i < b.N; i++ {
+				res, err := in.Ingest(ctx, batches[i])
+				if err != nil {
+					b.Fatal(err)
+				}
+				if res.Accepted != benchBatch {
+					b.Fatalf("accepted %d of %d", res.Accepted, benchBatch)
+				}
+			}
+			reportRate(b, b.N*benchBatch, cpu0)
+			b.StopTimer()
+			verifyStore(b, in.Store())
+		})
 	}
-	b.ResetTimer()
-	cpu0 := cpuTime()
-	for i := 0; i < b.N; i++ {
-		res, err := in.Ingest(ctx, batches[i])
-		if err != nil {
-			b.Fatal(err)
-		}
-		if res.Accepted != benchBatch {
-			b.Fatalf("accepted %d of %d", res.Accepted, benchBatch)
-		}
+}
+
+// verifyStore checks the stored neighbours and rollup against a recount.
+func verifyStore(tb testing.TB, s *store.Store) {
+	tb.Helper()
+	if err := s.VerifyNeighbours(ctx); err != nil {
+		tb.Fatal(err)
 	}
-	reportRate(b, b.N*benchBatch, cpu0)
+	if err := s.VerifyRollup(ctx); err != nil {
+		tb.Fatal(err)
+	}
 }
 
 // BenchmarkIngestReplay sends contacts the collector holds already, under
@@ -88,14 +145,11 @@ func BenchmarkIngestReplaySameBatch(b *testing.B) { benchReplay(b, true) }
 
 func benchReplay(b *testing.B, sameID bool) {
 	in := openIngester(b)
-	start := time.Date(2026, 1, 5, 8, 0, 0, 0, time.UTC)
-	var firsts []*store.IngestBatch
-	for i := 0; i < 64; i++ {
-		bt := newBatch(b, genContacts(b, benchBatch, start.Add(time.Duration(i)*2*time.Hour)))
+	firsts := demoBatches(b, 0, 64)
+	for _, bt := range firsts {
 		if _, err := in.Ingest(ctx, bt); err != nil {
 			b.Fatal(err)
 		}
-		firsts = append(firsts, bt)
 	}
 	replays := make([]*store.IngestBatch, b.N)
 	for i := range replays {
@@ -143,6 +197,84 @@ func reportRate(b *testing.B, contacts int, cpu0 time.Duration) {
 	b.ReportMetric(float64(contacts)/b.Elapsed().Seconds(), "contacts/s")
 	if cpu := cpuTime() - cpu0; cpu > 0 {
 		b.ReportMetric(float64(contacts)/cpu.Seconds(), "contacts/cpu-s")
+	}
+}
+
+// heldDBs are collector databases holding the first n contacts of the
+// benchmark data, by n, made once per process in benchDir; TestMain removes
+// the folder.
+var (
+	heldDBs  = map[int]string{}
+	benchDir string
+)
+
+// openIngesterHolding opens an Ingester on a copy of a collector database
+// that holds the first n contacts of the benchmark data (ingested in
+// batches, as a collector would have), both closed when the test ends.
+func openIngesterHolding(tb testing.TB, n int) *store.Ingester {
+	tb.Helper()
+	if n == 0 {
+		return openIngester(tb)
+	}
+	benchData.Lock()
+	tmpl, ok := heldDBs[n]
+	benchData.Unlock()
+	if !ok {
+		var err error
+		if benchDir == "" {
+			if benchDir, err = os.MkdirTemp("", "whycall-store-bench-"); err != nil {
+				tb.Fatal(err)
+			}
+		}
+		tmpl = filepath.Join(benchDir, fmt.Sprintf("holding-%d.db", n))
+		s, err := store.Open(ctx, tmpl, store.Options{Collector: true})
+		if err != nil {
+			tb.Fatal(err)
+		}
+		in, err := s.NewIngester()
+		if err != nil {
+			tb.Fatal(err)
+		}
+		for _, bt := range demoBatches(tb, 0, n/benchBatch) {
+			if _, err := in.Ingest(ctx, bt); err != nil {
+				tb.Fatal(err)
+			}
+		}
+		if err := errors.Join(in.Close(), s.Close()); err != nil {
+			tb.Fatal(err)
+		}
+		benchData.Lock()
+		heldDBs[n] = tmpl
+		benchData.Unlock()
+	}
+	path := filepath.Join(tb.TempDir(), "collector.db")
+	data, err := os.ReadFile(tmpl)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		tb.Fatal(err)
+	}
+	s, err := store.Open(ctx, path, store.Options{Collector: true})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	in, err := s.NewIngester()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() {
+		if err := errors.Join(in.Close(), s.Close()); err != nil {
+			tb.Error(err)
+		}
+	})
+	return in
+}
+
+// removeBenchDBs removes the databases openIngesterHolding made.
+func removeBenchDBs() {
+	if benchDir != "" {
+		os.RemoveAll(benchDir)
 	}
 }
 

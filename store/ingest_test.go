@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
+
 	"whycall/store"
 )
 
@@ -299,4 +301,33 @@ func TestIngesterAndStoreWriteTheSameFileInTurn(t *testing.T) {
 	if err := s.DB().QueryRowContext(ctx, `SELECT count(*) FROM contacts`).Scan(&n); err != nil || n != 420 {
 		t.Fatalf("%d contacts (%v), want 420", n, err)
 	}
+}
+
+// genContacts makes n finished contacts as desks make them: UUIDv7 ids in
+// time order, a few teams and reasons, some refs and notes.
+func genContacts(tb testing.TB, n int, start time.Time) []store.Contact {
+	tb.Helper()
+	reasons := [][]string{{"late_delivery"}, {"invoice_unclear", "late_delivery"}, {"delivery_other"}, {"price_question"}, nil}
+	cs := make([]store.Contact, n)
+	for i := range cs {
+		id, err := uuid.NewV7()
+		if err != nil {
+			tb.Fatal(err)
+		}
+		at := start.Add(time.Duration(i) * 7 * time.Second).Truncate(time.Millisecond)
+		c := store.Contact{
+			ID: id.String(), Agent: fmt.Sprintf("agent%d", i%50), Team: fmt.Sprintf("team%d", i%5), Site: "oslo",
+			Channel: store.Channels[i%len(store.Channels)], StartedAt: at, EndedAt: at.Add(time.Duration(60+i%400) * time.Second),
+			Reasons: reasons[i%len(reasons)], Outcome: store.Outcomes[i%len(store.Outcomes)],
+			TaxonomyVersion: "068c9da915875cd0", Rev: int64(2 + i%3), UpdatedAt: at.Add(10 * time.Minute),
+		}
+		if i%3 == 0 {
+			c.CustomerRef = fmt.Sprintf("h1:%064x", i)
+		}
+		if i%5 == 2 {
+			c.Note = "Kunden ønsket å hente pakken selv på terminalen"
+		}
+		cs[i] = c
+	}
+	return cs
 }

@@ -30,7 +30,9 @@ func TestMain(m *testing.M) {
 		}
 		os.Exit(0)
 	}
-	os.Exit(m.Run())
+	code := m.Run()
+	removeBenchDBs()
+	os.Exit(code)
 }
 
 var childStart = time.Date(2026, 3, 29, 1, 30, 0, 0, time.UTC)
