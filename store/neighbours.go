@@ -84,75 +84,90 @@ type refSpan struct {
 	lo, hi int64
 }
 
+// The members of a reference are found in the index contacts_ref (migration
+// 0004), which holds members only, keyed by member_ref (a member's
+// reference, NULL on every other contact) and start: its entries alone tell
+// where a reference's members are, without the table rows.
+
 // spanSQL selects the members of the span [lo, hi] of reference ref (SQL
-// expressions), from the latest one before lo to the earliest one after hi,
-// with their stored neighbours.
+// expressions), from the latest one before lo to the earliest one after hi.
 func spanSQL(ref, lo, hi string) string {
-	member := `p.customer_ref = ` + ref + ` AND p.customer_ref <> '' AND p.ended_at IS NOT NULL AND p.deleted = 0`
-	return `c.customer_ref = ` + ref + ` AND c.customer_ref <> ''
+	return `c.member_ref = ` + ref + `
 	AND c.started_at >= coalesce((SELECT p.started_at FROM contacts AS p
-		WHERE ` + member + ` AND p.started_at < ` + lo + ` ORDER BY p.started_at DESC LIMIT 1), ` + lo + `)
+		WHERE p.member_ref = ` + ref + ` AND p.started_at < ` + lo + ` ORDER BY p.started_at DESC LIMIT 1), ` + lo + `)
 	AND c.started_at <= coalesce((SELECT p.started_at FROM contacts AS p
-		WHERE ` + member + ` AND p.started_at > ` + hi + ` ORDER BY p.started_at LIMIT 1), ` + hi + `)
-	AND c.ended_at IS NOT NULL AND c.deleted = 0`
+		WHERE p.member_ref = ` + ref + ` AND p.started_at > ` + hi + ` ORDER BY p.started_at LIMIT 1), ` + hi + `)`
 }
 
 // sqlSpanMembers reads the members of many spans, given as a JSON array of
 // [ref, lo, hi], in one statement; the first column is the span's index.
 // The CROSS JOIN keeps the spans outside, so that each one is a range of
-// the customer_ref index.
-var sqlSpanMembers = `SELECT k.key, c.rowid, c.started_at, c.prev_at, c.next_at
+// the index.
+var sqlSpanMembers = `SELECT k.key, c.rowid, c.started_at
 	FROM (SELECT key, value->>0 AS ref, value->>1 AS lo, value->>2 AS hi FROM json_each(?1)) AS k
 	CROSS JOIN contacts AS c WHERE ` + spanSQL("k.ref", "k.lo", "k.hi")
-
-// sqlLatestBefore finds the start of a reference's (?1) latest member
-// before ?2, and sqlMembersFrom walks its members on from ?2: the ingester
-// reads a span with them, stopping the walk where the span ends. Two index
-// searches, and the table read only for the members returned.
-const (
-	sqlLatestBefore = `SELECT started_at FROM contacts
-		WHERE customer_ref = ?1 AND customer_ref <> '' AND started_at < ?2 AND ended_at IS NOT NULL AND deleted = 0
-		ORDER BY started_at DESC LIMIT 1`
-	sqlMembersFrom = `SELECT rowid, started_at, prev_at, next_at FROM contacts
-		WHERE customer_ref = ?1 AND customer_ref <> '' AND started_at >= ?2 AND ended_at IS NOT NULL AND deleted = 0
-		ORDER BY started_at`
-)
 
 // sqlSpanMembersOne reads the members of one span (?1 ref, ?2 lo, ?3 hi):
 // cheaper to prepare than sqlSpanMembers, for the one or two spans of a
 // change on a desk.
-var sqlSpanMembersOne = `SELECT 0, c.rowid, c.started_at, c.prev_at, c.next_at FROM contacts AS c WHERE ` +
-	spanSQL("?1", "?2", "?3")
+var sqlSpanMembersOne = `SELECT 0, c.rowid, c.started_at FROM contacts AS c WHERE ` + spanSQL("?1", "?2", "?3")
 
-// sqlSetNeighbours sets prev_at and next_at of rows given as a JSON array
-// of [rowid, prev, next] (null for none).
-const sqlSetNeighbours = `UPDATE contacts SET prev_at = u.value->>1, next_at = u.value->>2
-	FROM json_each(?1) AS u WHERE contacts.rowid = u.value->>0`
+// sqlMembersFromLatest walks a reference's (?1) members on from the latest
+// one before ?2 (or from ?2 when there is none): the ingester reads a span
+// with it, stopping where the span ends. Two searches of the index, and
+// nothing read but the index.
+const sqlMembersFromLatest = `SELECT rowid, started_at FROM contacts
+	WHERE member_ref = ?1 AND started_at >= coalesce((SELECT started_at FROM contacts
+		WHERE member_ref = ?1 AND started_at < ?2 ORDER BY started_at DESC LIMIT 1), ?2)
+	ORDER BY started_at`
 
-// sqlSetNeighboursOne sets one row's prev_at and next_at.
-const sqlSetNeighboursOne = `UPDATE contacts SET prev_at = ?2, next_at = ?3 WHERE rowid = ?1`
+// sqlSetNeighbours sets the neighbours of stored members given as a JSON
+// array of [rowid, prev, next, set prev, set next] (null for none): prev_at
+// where "set prev" is 1, next_at where "set next" is 1, and only where the
+// value differs, so that a row that is right is not written.
+const sqlSetNeighbours = `UPDATE contacts
+	SET prev_at = iif(u.value->>3, u.value->>1, prev_at), next_at = iif(u.value->>4, u.value->>2, next_at)
+	FROM json_each(?1) AS u WHERE contacts.rowid = u.value->>0
+	AND (u.value->>3 AND prev_at IS NOT u.value->>1 OR u.value->>4 AND next_at IS NOT u.value->>2)`
+
+// The ingester's statements for one member's neighbours (?1 rowid, ?2 prev,
+// ?3 next), each writing only a value that differs.
+const (
+	sqlSetPrevOne = `UPDATE contacts SET prev_at = ?2 WHERE rowid = ?1 AND prev_at IS NOT ?2`
+	sqlSetNextOne = `UPDATE contacts SET next_at = ?3 WHERE rowid = ?1 AND next_at IS NOT ?3`
+	sqlSetBothOne = `UPDATE contacts SET prev_at = ?2, next_at = ?3
+		WHERE rowid = ?1 AND (prev_at IS NOT ?2 OR next_at IS NOT ?3)`
+)
 
 // spanRow is one member of a span: stored (rowid > 0) or about to be
 // inserted (rowid −1 − its index among the new members).
 type spanRow struct {
 	span         int
 	rowid, start int64
-	links
+}
+
+// setLinks is what a fix-up writes to a stored member: its right
+// neighbours, the previous one where setPrev and the next one where setNext
+// (a member on the edge of a span keeps the value on its far side).
+type setLinks struct {
+	rowid            int64
+	links            links
+	setPrev, setNext bool
 }
 
 // neighbourConn runs a fix-up's statements on the writing connection.
 type neighbourConn interface {
 	// spanMembers calls row for every stored member of the spans.
 	spanMembers(spans []refSpan, row func(spanRow)) error
-	// setNeighbours writes the links of stored rows.
-	setNeighbours(rows []spanRow) error
+	// setNeighbours writes the links of stored members where they differ.
+	setNeighbours(rows []setLinks) error
 }
 
 // fixNeighbours sets prev_at and next_at right around every place in r. It
 // runs inside the write transaction: after the rows were written, or before
 // members are inserted, whose places are then passed as fresh (each must be
-// in r): their links are returned (in order) to be written with them. Rows
-// already stored whose links change are rewritten here.
+// in r): their links are returned (in order) to be written with them. The
+// stored members of each span are written where their links differ.
 func fixNeighbours(conn neighbourConn, r refSpans, fresh []refKey) ([]links, error) {
 	if len(r) == 0 {
 		return make([]links, len(fresh)), nil
@@ -178,20 +193,14 @@ func fixNeighbours(conn neighbourConn, r refSpans, fresh []refKey) ([]links, err
 		return cmp.Or(cmp.Compare(a.span, b.span), cmp.Compare(a.start, b.start))
 	})
 	out := make([]links, len(fresh))
-	var stored []spanRow
+	stored := make([]setLinks, 0, len(rows)-len(fresh))
 	for len(rows) > 0 {
 		end := 1
 		for end < len(rows) && rows[end].span == rows[0].span {
 			end++
 		}
 		s := spans[rows[0].span]
-		for _, w := range spanNeighbours(rows[:end], s.lo, s.hi) {
-			if w.rowid < 0 {
-				out[-1-w.rowid] = w.links
-			} else {
-				stored = append(stored, w)
-			}
-		}
+		stored = spanNeighbours(rows[:end], s.lo, s.hi, out, stored)
 		rows = rows[end:]
 	}
 	if len(stored) > 0 {
@@ -204,11 +213,10 @@ func fixNeighbours(conn neighbourConn, r refSpans, fresh []refKey) ([]links, err
 
 // spanNeighbours computes the neighbours of the members of one span (rows,
 // in start order: every member from the latest one before lo to the
-// earliest one after hi) and returns the rows whose links differ, with the
-// right ones. A member before lo keeps its prev_at and one after hi its
-// next_at: nothing changed on their far side.
-func spanNeighbours(rows []spanRow, lo, hi int64) []spanRow {
-	out := make([]spanRow, 0, len(rows))
+// earliest one after hi). A new member's go into fresh; a stored one's are
+// appended to stored, which is returned. A member before lo keeps its
+// prev_at and one after hi its next_at: nothing changed on their far side.
+func spanNeighbours(rows []spanRow, lo, hi int64, fresh []links, stored []setLinks) []setLinks {
 	for i := 0; i < len(rows); {
 		// rows[i:j] start at the same time.
 		j := i + 1
@@ -224,20 +232,15 @@ func spanNeighbours(rows []spanRow, lo, hi int64) []spanRow {
 			want.next = sql.NullInt64{Int64: rows[j].start, Valid: true}
 		}
 		for _, r := range rows[i:j] {
-			w := r
-			if at >= lo {
-				w.prev = want.prev
-			}
-			if at <= hi {
-				w.next = want.next
-			}
-			if w != r {
-				out = append(out, w)
+			if r.rowid < 0 {
+				fresh[-1-r.rowid] = want
+			} else {
+				stored = append(stored, setLinks{rowid: r.rowid, links: want, setPrev: at >= lo, setNext: at <= hi})
 			}
 		}
 		i = j
 	}
-	return out
+	return stored
 }
 
 // sqlNeighbours is fixNeighbours' connection inside a database/sql
@@ -283,7 +286,7 @@ func (c sqlNeighbours) query(q string, row func(spanRow), args ...any) error {
 	defer rows.Close()
 	for rows.Next() {
 		var r spanRow
-		if err := rows.Scan(&r.span, &r.rowid, &r.start, &r.prev, &r.next); err != nil {
+		if err := rows.Scan(&r.span, &r.rowid, &r.start); err != nil {
 			return err
 		}
 		row(r)
@@ -291,18 +294,25 @@ func (c sqlNeighbours) query(q string, row func(spanRow), args ...any) error {
 	return driverError(rows.Err())
 }
 
-func (c sqlNeighbours) setNeighbours(rows []spanRow) error {
+func (c sqlNeighbours) setNeighbours(rows []setLinks) error {
 	var b strings.Builder
 	b.WriteByte('[')
 	for i, r := range rows {
 		if i > 0 {
 			b.WriteByte(',')
 		}
-		fmt.Fprintf(&b, "[%d,%s,%s]", r.rowid, jsonInt(r.prev), jsonInt(r.next))
+		fmt.Fprintf(&b, "[%d,%s,%s,%d,%d]", r.rowid, jsonInt(r.links.prev), jsonInt(r.links.next), b2i(r.setPrev), b2i(r.setNext))
 	}
 	b.WriteByte(']')
 	_, err := c.tx.ExecContext(c.ctx, sqlSetNeighbours, b.String())
 	return driverError(err)
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 func jsonInt(v sql.NullInt64) string {
@@ -323,48 +333,29 @@ func (s *Store) fixNeighbours(ctx context.Context, tx *sql.Tx, r refSpans, fresh
 type zNeighbours struct{ conn *sqlite.Conn }
 
 func (c zNeighbours) spanMembers(spans []refSpan, row func(spanRow)) error {
-	latest, err := c.conn.Prepare(sqlLatestBefore)
-	if err != nil {
-		return err
-	}
-	walk, err := c.conn.Prepare(sqlMembersFrom)
+	walk, err := c.conn.Prepare(sqlMembersFromLatest)
 	if err != nil {
 		return err
 	}
 	for i, s := range spans {
-		// From the latest member before lo (with all that share its start)
-		// through every member up to hi to the earliest ones after it.
-		latest.BindText(1, s.ref)
-		latest.BindInt64(2, s.lo)
-		from := s.lo
-		ok, err := latest.Step()
-		if ok {
-			from = latest.ColumnInt64(0)
-		}
-		if rerr := latest.Reset(); err == nil {
-			err = rerr
-		}
-		if err != nil {
-			return err
-		}
-		if err := walkZ(walk, i, s.ref, from, s.hi, row); err != nil {
+		if err := walkZ(walk, i, s, row); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// walkZ steps walk (sqlMembersFrom) for ref from at, passing the rows to
-// row as members of span up to hi and then those that share the first
-// start after hi.
-func walkZ(walk *sqlite.Stmt, span int, ref string, at, hi int64, row func(spanRow)) (err error) {
+// walkZ steps walk (sqlMembersFromLatest) for span s, passing its rows to
+// row: the members from the latest one before s.lo up to s.hi, and then
+// those that share the first start after s.hi.
+func walkZ(walk *sqlite.Stmt, span int, s refSpan, row func(spanRow)) (err error) {
 	defer func() {
 		if rerr := walk.Reset(); err == nil {
 			err = rerr
 		}
 	}()
-	walk.BindText(1, ref)
-	walk.BindInt64(2, at)
+	walk.BindText(1, s.ref)
+	walk.BindInt64(2, s.lo)
 	var after int64 // the first start after hi, once seen
 	seen := false
 	for {
@@ -373,38 +364,49 @@ func walkZ(walk *sqlite.Stmt, span int, ref string, at, hi int64, row func(spanR
 			return err
 		}
 		start := walk.ColumnInt64(1)
-		if start > hi {
+		if start > s.hi {
 			if seen && start != after {
 				return nil
 			}
 			after, seen = start, true
 		}
-		row(spanRow{span: span, rowid: walk.ColumnInt64(0), start: start,
-			links: links{nullInt64Z(walk, 2), nullInt64Z(walk, 3)}})
+		row(spanRow{span: span, rowid: walk.ColumnInt64(0), start: start})
 	}
 }
 
-func (c zNeighbours) setNeighbours(rows []spanRow) error {
-	st, err := c.conn.Prepare(sqlSetNeighboursOne)
-	if err != nil {
-		return err
+func (c zNeighbours) setNeighbours(rows []setLinks) error {
+	var sts [3]*sqlite.Stmt // prev, next, both
+	for i, q := range []string{sqlSetPrevOne, sqlSetNextOne, sqlSetBothOne} {
+		st, err := c.conn.Prepare(q)
+		if err != nil {
+			return err
+		}
+		sts[i] = st
 	}
 	for _, r := range rows {
+		var st *sqlite.Stmt
+		switch {
+		case r.setPrev && r.setNext:
+			st = sts[2]
+		case r.setPrev:
+			st = sts[0]
+		case r.setNext:
+			st = sts[1]
+		default:
+			continue
+		}
 		st.BindInt64(1, r.rowid)
-		bindNullInt64Z(st, 2, r.prev)
-		bindNullInt64Z(st, 3, r.next)
+		if r.setPrev {
+			bindNullInt64Z(st, 2, r.links.prev)
+		}
+		if r.setNext {
+			bindNullInt64Z(st, 3, r.links.next)
+		}
 		if err := stepZ(st); err != nil {
 			return err
 		}
 	}
 	return nil
-}
-
-func nullInt64Z(st *sqlite.Stmt, col int) sql.NullInt64 {
-	if st.ColumnIsNull(col) {
-		return sql.NullInt64{}
-	}
-	return sql.NullInt64{Int64: st.ColumnInt64(col), Valid: true}
 }
 
 func bindNullInt64Z(st *sqlite.Stmt, param int, v sql.NullInt64) {

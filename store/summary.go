@@ -403,10 +403,11 @@ type Neighbour struct {
 	Primary   string
 }
 
-// sameRef is the condition for p being another finished contact of c's
-// customer reference. The literal "p.customer_ref <> ”" lets SQLite use
-// the partial index contacts_ref.
-const sameRef = `p.customer_ref <> '' AND p.customer_ref = c.customer_ref AND p.ended_at IS NOT NULL AND p.deleted = 0`
+// sameRef is the condition for p being another finished, not deleted
+// contact of c's customer reference: p.member_ref is p's reference when p
+// is such a contact and NULL otherwise, and the key of the index
+// contacts_ref (migration 0004).
+const sameRef = `p.member_ref = c.customer_ref`
 
 // transferSQL is the condition for p, before (or after) c, being the same
 // call handed from one agent to another.
