@@ -18,6 +18,9 @@ import (
 // one.
 type DirIngester interface {
 	Ingester
+	// IngestAll stores batches as Ingest does each, in one transaction,
+	// and says per batch what became of it (see store.Ingester.IngestAll).
+	IngestAll(ctx context.Context, bs []*store.IngestBatch) ([]store.IngestResult, []error)
 	IngestedFiles(ctx context.Context) (map[string]bool, error)
 }
 
@@ -43,11 +46,17 @@ type Skipped struct {
 }
 
 // IngestDir reads every batch file in dir that was not ingested before into
-// the database, one transaction per file, and remembers it. A corrupt or
-// foreign file is skipped and reported, and the rest goes on; files still
-// being written (hidden temporary names) and folders are passed over in
-// silence. Running it again ingests only what is new. The error is for
-// what stops the run: a folder that cannot be read, a database that fails.
+// the database and remembers it. A corrupt or foreign file is skipped and
+// reported, and the rest goes on; files still being written (hidden
+// temporary names) and folders are passed over in silence. Running it again
+// ingests only what is new. The error is for what stops the run: a folder
+// that cannot be read, a database that fails.
+//
+// Files are read and decoded ahead, beside the database's work, and stored
+// several at a time in one transaction (up to groupFiles files or
+// groupContacts contacts, as many as are decoded when the database is
+// free): each file is all stored or not at all, and a run stopped half way
+// leaves whole files stored and the rest for the next run.
 func IngestDir(ctx context.Context, in DirIngester, dir string, now func() time.Time) (DirReport, error) {
 	var rep DirReport
 	if now == nil {
@@ -62,44 +71,125 @@ func IngestDir(ctx context.Context, in DirIngester, dir string, now func() time.
 		return rep, err
 	}
 	sort.Slice(entries, func(i, j int) bool { return entries[i].Name() < entries[j].Name() })
+	var names []string
 	for _, e := range entries {
 		name := e.Name()
-		if strings.HasPrefix(name, ".") || e.IsDir() {
-			continue
-		}
-		if done[name] {
+		switch {
+		case strings.HasPrefix(name, ".") || e.IsDir():
+		case done[name]:
 			rep.Seen++
-			continue
+		case !strings.HasPrefix(name, "whycall-") || !strings.HasSuffix(name, ".json"):
+			rep.Skipped = append(rep.Skipped, Skipped{name, "not a whycall batch file (their names are whycall-<agent>-<batch id>.json)"})
+		default:
+			names = append(names, name)
 		}
+	}
+
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	files := make(chan dirFile, readAhead)
+	go func() {
+		defer close(files)
+		for _, name := range names {
+			if ctx.Err() != nil {
+				return
+			}
+			f := dirFile{name: name}
+			var b *Batch
+			b, f.size, f.why = readBatchFile(filepath.Join(dir, name), now())
+			if b != nil {
+				f.batch = IngestBatch(b, name, f.size)
+			}
+			select {
+			case files <- f:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+
+	var group []dirFile
+	var batches []*store.IngestBatch
+	for f := range files {
 		if err := ctx.Err(); err != nil {
 			return rep, err
 		}
-		if !strings.HasPrefix(name, "whycall-") || !strings.HasSuffix(name, ".json") {
-			rep.Skipped = append(rep.Skipped, Skipped{name, "not a whycall batch file (their names are whycall-<agent>-<batch id>.json)"})
-			continue
+		// This file and those decoded by now, up to a group.
+		group = append(group[:0], f)
+		contacts := f.contacts()
+	more:
+		for len(group) < groupFiles && contacts < groupContacts {
+			select {
+			case f, ok := <-files:
+				if !ok {
+					break more
+				}
+				group = append(group, f)
+				contacts += f.contacts()
+			default:
+				break more
+			}
 		}
-		b, size, why := readBatchFile(filepath.Join(dir, name), now())
-		if why != "" {
-			rep.Skipped = append(rep.Skipped, Skipped{name, why})
-			continue
+		batches = batches[:0]
+		for _, f := range group {
+			if f.batch != nil {
+				batches = append(batches, f.batch)
+			}
 		}
-		res, err := in.Ingest(ctx, IngestBatch(b, name, size))
-		if errors.Is(err, store.ErrInvalid) {
-			rep.Skipped = append(rep.Skipped, Skipped{name, err.Error()})
-			continue
+		var res []store.IngestResult
+		var errs []error
+		if len(batches) > 0 {
+			res, errs = in.IngestAll(ctx, batches)
 		}
-		if err != nil {
-			return rep, fmt.Errorf("ingest %s: %w", name, err)
+		k := 0
+		for _, f := range group {
+			if f.batch == nil {
+				rep.Skipped = append(rep.Skipped, Skipped{f.name, f.why})
+				continue
+			}
+			r, err := res[k], errs[k]
+			k++
+			if errors.Is(err, store.ErrInvalid) {
+				rep.Skipped = append(rep.Skipped, Skipped{f.name, err.Error()})
+				continue
+			}
+			if err != nil {
+				return rep, fmt.Errorf("ingest %s: %w", f.name, err)
+			}
+			rep.Ingested++
+			if r.DuplicateBatch {
+				rep.DuplicateBatches++
+			}
+			rep.Accepted += r.Accepted
+			rep.Duplicate += r.Duplicate
+			rep.Stale += r.Stale
 		}
-		rep.Ingested++
-		if res.DuplicateBatch {
-			rep.DuplicateBatches++
-		}
-		rep.Accepted += res.Accepted
-		rep.Duplicate += res.Duplicate
-		rep.Stale += res.Stale
 	}
-	return rep, nil
+	return rep, ctx.Err()
+}
+
+// How IngestDir groups files: at most groupFiles files or groupContacts
+// contacts (at least one file) in a transaction, with up to readAhead files
+// decoded and waiting.
+const (
+	groupFiles    = 64
+	groupContacts = 64 * MaxContacts
+	readAhead     = groupFiles
+)
+
+// dirFile is a batch file read for IngestDir: its batch, or why not.
+type dirFile struct {
+	name  string
+	size  int64
+	batch *store.IngestBatch
+	why   string
+}
+
+func (f dirFile) contacts() int {
+	if f.batch == nil {
+		return 0
+	}
+	return len(f.batch.Contacts)
 }
 
 // readBatchFile reads and decodes a batch file, or says why it cannot.

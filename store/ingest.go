@@ -266,56 +266,73 @@ func (in *Ingester) Close() error {
 // reason ids the taxonomy does not know are kept) with synced_rev = rev, as
 // nothing here waits to be sent on. The rollup stays exact.
 func (in *Ingester) Ingest(ctx context.Context, b *IngestBatch) (IngestResult, error) {
-	var res IngestResult
 	if err := checkBatch(b); err != nil {
-		return res, fmt.Errorf("ingest batch %s: %w", b.ID, err)
+		return IngestResult{}, fmt.Errorf("ingest batch %s: %w", b.ID, err)
 	}
+	res := make([]IngestResult, 1)
 	err := in.write(ctx, func(now time.Time) error {
-		res = IngestResult{}
-		st, err := in.conn.Prepare(`SELECT count(*) FROM ingested_batches WHERE id = ?`)
-		if err != nil {
-			return err
-		}
-		st.BindText(1, b.ID)
-		known, err := int64Z(st)
-		if err != nil {
-			return err
-		}
-		if known > 0 {
-			res = IngestResult{Duplicate: len(b.Contacts), DuplicateBatch: true}
-			return in.recordFile(b, now)
-		}
-		if err := in.ingest(b, now, &res); err != nil {
-			return err
-		}
-		source := "http"
-		if b.File != "" {
-			source = b.File
-		}
-		st, err = in.conn.Prepare(`INSERT INTO ingested_batches (id, agent, site, created_at, ingested_at,
-			contacts, accepted, duplicate, stale, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-		if err != nil {
-			return err
-		}
-		st.BindText(1, b.ID)
-		st.BindText(2, b.Agent)
-		st.BindText(3, b.Site)
-		st.BindInt64(4, b.Created.UnixMilli())
-		st.BindInt64(5, now.UnixMilli())
-		st.BindInt64(6, int64(len(b.Contacts)))
-		st.BindInt64(7, int64(res.Accepted))
-		st.BindInt64(8, int64(res.Duplicate))
-		st.BindInt64(9, int64(res.Stale))
-		st.BindText(10, source)
-		if err := stepZ(st); err != nil {
-			return fmt.Errorf("record batch: %w", err)
-		}
-		return in.recordFile(b, now)
+		return in.ingestGroup([]*IngestBatch{b}, now, res)
 	})
 	if err != nil {
 		return IngestResult{}, fmt.Errorf("ingest batch %s: %w", b.ID, err)
 	}
-	return res, nil
+	return res[0], nil
+}
+
+// IngestAll stores several batches as Ingest stores each, but in one
+// transaction, as if one by one in order: a commit writes each page it
+// changed once, however many of the batches changed it, and the batches'
+// contacts are stored together, so a bulk load (a folder of batch files)
+// costs far less than with a transaction per batch. It returns each batch's
+// result and error, in order: no error means the batch is stored; an error
+// wrapping ErrInvalid means that batch alone was refused and the others
+// went on; any other error means that batch was not stored because the
+// database failed, and nor were the batches after it (those before it
+// were).
+func (in *Ingester) IngestAll(ctx context.Context, bs []*IngestBatch) ([]IngestResult, []error) {
+	res := make([]IngestResult, len(bs))
+	errs := make([]error, len(bs))
+	valid := make([]*IngestBatch, 0, len(bs))
+	at := make([]int, 0, len(bs))
+	for i, b := range bs {
+		if err := checkBatch(b); err != nil {
+			errs[i] = fmt.Errorf("ingest batch %s: %w", b.ID, err)
+			continue
+		}
+		valid = append(valid, b)
+		at = append(at, i)
+	}
+	if len(valid) == 0 {
+		return res, errs
+	}
+	vres := make([]IngestResult, len(valid))
+	err := in.write(ctx, func(now time.Time) error {
+		return in.ingestGroup(valid, now, vres)
+	})
+	if err == nil {
+		for k, i := range at {
+			res[i] = vres[k]
+		}
+		return res, errs
+	}
+	if ctx.Err() != nil {
+		for _, i := range at {
+			errs[i] = fmt.Errorf("ingest batch %s: %w", bs[i].ID, err)
+		}
+		return res, errs
+	}
+	// Something in one batch spoilt the transaction: each batch on its own,
+	// so that the failure is that batch's alone.
+	for k, i := range at {
+		res[i], errs[i] = in.Ingest(ctx, bs[i])
+		if errs[i] != nil && !errors.Is(errs[i], ErrInvalid) {
+			for _, j := range at[k+1:] {
+				errs[j] = fmt.Errorf("ingest batch %s: not tried: %w", bs[j].ID, errs[i])
+			}
+			break
+		}
+	}
+	return res, errs
 }
 
 // checkBatch checks what the database needs of a batch.
@@ -379,68 +396,123 @@ func (in *Ingester) recordFile(b *IngestBatch, now time.Time) error {
 	return nil
 }
 
-// ingest writes the taxonomies and contacts of b, and moves the rollup by
-// the sum of their changes.
-func (in *Ingester) ingest(b *IngestBatch, now time.Time, res *IngestResult) error {
-	for _, t := range b.Taxonomies {
-		st, err := in.conn.Prepare(`INSERT INTO taxonomies (version, taxonomy_id, revision, yaml, added_at)
-			VALUES (?, ?, ?, ?, ?) ON CONFLICT (version) DO NOTHING`)
-		if err != nil {
-			return err
+// ingestGroup stores checked batches inside a write transaction, as if
+// one after another, and sets res[i] to what became of bs[i]: a batch id
+// stored before (or earlier in bs) is a duplicate batch. Their contacts are
+// stored together: the revisions every contact wins with are found first,
+// then the stored rows that change are updated, the new members' neighbours
+// reckoned, the new rows inserted with them, and the rollup moved, once for
+// the whole group.
+func (in *Ingester) ingestGroup(bs []*IngestBatch, now time.Time, res []IngestResult) error {
+	known, err := in.knownBatches(bs)
+	if err != nil {
+		return err
+	}
+	n := 0
+	for i, b := range bs {
+		if known[b.ID] {
+			res[i] = IngestResult{Duplicate: len(b.Contacts), DuplicateBatch: true}
+			continue
 		}
-		st.BindText(1, t.Version)
-		st.BindText(2, t.TaxonomyID)
-		st.BindInt64(3, int64(t.Revision))
-		st.BindBytes(4, t.YAML)
-		st.BindInt64(5, now.UnixMilli())
-		if err := stepZ(st); err != nil {
-			return fmt.Errorf("store taxonomy %s: %w", t.Version, err)
+		known[b.ID] = true
+		n += len(b.Contacts)
+	}
+	taxa := map[string]bool{}
+	for i, b := range bs {
+		if res[i].DuplicateBatch {
+			continue
+		}
+		for _, t := range b.Taxonomies {
+			if taxa[t.Version] {
+				continue
+			}
+			taxa[t.Version] = true
+			if err := in.storeTaxonomy(t, now); err != nil {
+				return err
+			}
 		}
 	}
-	stored, err := in.storedRevs(b.Contacts)
+
+	ids := make([]string, 0, n)
+	for i, b := range bs {
+		if !res[i].DuplicateBatch {
+			for k := range b.Contacts {
+				ids = append(ids, b.Contacts[k].ID)
+			}
+		}
+	}
+	stored, err := in.storedRevs(ids)
 	if err != nil {
 		return err
 	}
 	d := in.s.newDelta()
 	spans := refSpans{}
-	fresh := make([]*Contact, 0, len(b.Contacts))
-	for i := range b.Contacts {
-		c := &b.Contacts[i]
-		old, ok := stored[c.ID]
-		switch {
-		case !ok:
-			fresh = append(fresh, c)
-			d.add(c, +1)
-			spans.change(nil, c)
-			res.Accepted++
-		case c.Rev == old:
-			res.Duplicate++
-		case c.Rev < old:
-			res.Stale++
-		default:
-			prev, err := in.get(c.ID)
-			if err != nil {
-				return fmt.Errorf("read %s: %w", c.ID, err)
+	// The new contacts, in the order they came, each at the revision it
+	// ends with; fresh maps an id to its place.
+	var news []*Contact
+	fresh := map[string]int{}
+	for i, b := range bs {
+		if res[i].DuplicateBatch {
+			continue
+		}
+		r := &res[i]
+		for k := range b.Contacts {
+			c := &b.Contacts[k]
+			if j, ok := fresh[c.ID]; ok {
+				// New in this group, from an earlier batch.
+				old := news[j]
+				switch {
+				case c.Rev == old.Rev:
+					r.Duplicate++
+				case c.Rev < old.Rev:
+					r.Stale++
+				default:
+					d.add(old, -1)
+					d.add(c, +1)
+					spans.change(old, c)
+					news[j] = c
+					r.Accepted++
+				}
+				continue
 			}
-			st, err := in.conn.Prepare(sqlIngestUpdate)
-			if err != nil {
-				return err
+			old, ok := stored[c.ID]
+			switch {
+			case !ok:
+				fresh[c.ID] = len(news)
+				news = append(news, c)
+				d.add(c, +1)
+				spans.change(nil, c)
+				r.Accepted++
+			case c.Rev == old:
+				r.Duplicate++
+			case c.Rev < old:
+				r.Stale++
+			default:
+				prev, err := in.get(c.ID)
+				if err != nil {
+					return fmt.Errorf("read %s: %w", c.ID, err)
+				}
+				st, err := in.conn.Prepare(sqlIngestUpdate)
+				if err != nil {
+					return err
+				}
+				bindContact(st, 0, c)
+				if err := stepZ(st); err != nil {
+					return fmt.Errorf("update %s: %w", c.ID, err)
+				}
+				stored[c.ID] = c.Rev
+				d.add(&prev, -1)
+				d.add(c, +1)
+				spans.change(&prev, c)
+				r.Accepted++
 			}
-			bindContact(st, 0, c)
-			if err := stepZ(st); err != nil {
-				return fmt.Errorf("update %s: %w", c.ID, err)
-			}
-			d.add(&prev, -1)
-			d.add(c, +1)
-			spans.change(&prev, c)
-			res.Accepted++
 		}
 	}
 	// The updates above are written; the new rows go in with their
 	// neighbours.
 	var keys []refKey
 	var at []int
-	for i, c := range fresh {
+	for i, c := range news {
 		if k, ok := keyOf(c); ok {
 			keys = append(keys, k)
 			at = append(at, i)
@@ -450,23 +522,98 @@ func (in *Ingester) ingest(b *IngestBatch, now time.Time, res *IngestResult) err
 	if err != nil {
 		return err
 	}
-	nbs := make([]links, len(fresh))
+	nbs := make([]links, len(news))
 	for j, i := range at {
 		nbs[i] = ls[j]
 	}
-	if err := in.insert(fresh, nbs); err != nil {
+	if err := in.insert(news, nbs); err != nil {
 		return err
 	}
-	return in.applyDelta(d)
+	if err := in.applyDelta(d); err != nil {
+		return err
+	}
+	for i, b := range bs {
+		if !res[i].DuplicateBatch {
+			if err := in.recordBatch(b, res[i], now); err != nil {
+				return err
+			}
+		}
+		if err := in.recordFile(b, now); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
-// storedRevs returns the stored rev of each of cs that is stored, looked up
-// in one statement.
-func (in *Ingester) storedRevs(cs []Contact) (map[string]int64, error) {
-	ids := make([]string, len(cs))
-	for i := range cs {
-		ids[i] = cs[i].ID
+// knownBatches returns which of the batch ids of bs were ingested before.
+func (in *Ingester) knownBatches(bs []*IngestBatch) (map[string]bool, error) {
+	known := make(map[string]bool, len(bs))
+	st, err := in.conn.Prepare(`SELECT count(*) FROM ingested_batches WHERE id = ?`)
+	if err != nil {
+		return nil, err
 	}
+	for _, b := range bs {
+		st.BindText(1, b.ID)
+		n, err := int64Z(st)
+		if err != nil {
+			return nil, err
+		}
+		if n > 0 {
+			known[b.ID] = true
+		}
+	}
+	return known, nil
+}
+
+// storeTaxonomy stores a taxonomy version unless it is stored already.
+func (in *Ingester) storeTaxonomy(t IngestTaxonomy, now time.Time) error {
+	st, err := in.conn.Prepare(`INSERT INTO taxonomies (version, taxonomy_id, revision, yaml, added_at)
+		VALUES (?, ?, ?, ?, ?) ON CONFLICT (version) DO NOTHING`)
+	if err != nil {
+		return err
+	}
+	st.BindText(1, t.Version)
+	st.BindText(2, t.TaxonomyID)
+	st.BindInt64(3, int64(t.Revision))
+	st.BindBytes(4, t.YAML)
+	st.BindInt64(5, now.UnixMilli())
+	if err := stepZ(st); err != nil {
+		return fmt.Errorf("store taxonomy %s: %w", t.Version, err)
+	}
+	return nil
+}
+
+// recordBatch remembers an ingested batch with what became of its
+// contacts.
+func (in *Ingester) recordBatch(b *IngestBatch, res IngestResult, now time.Time) error {
+	source := "http"
+	if b.File != "" {
+		source = b.File
+	}
+	st, err := in.conn.Prepare(`INSERT INTO ingested_batches (id, agent, site, created_at, ingested_at,
+		contacts, accepted, duplicate, stale, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+	if err != nil {
+		return err
+	}
+	st.BindText(1, b.ID)
+	st.BindText(2, b.Agent)
+	st.BindText(3, b.Site)
+	st.BindInt64(4, b.Created.UnixMilli())
+	st.BindInt64(5, now.UnixMilli())
+	st.BindInt64(6, int64(len(b.Contacts)))
+	st.BindInt64(7, int64(res.Accepted))
+	st.BindInt64(8, int64(res.Duplicate))
+	st.BindInt64(9, int64(res.Stale))
+	st.BindText(10, source)
+	if err := stepZ(st); err != nil {
+		return fmt.Errorf("record batch: %w", err)
+	}
+	return nil
+}
+
+// storedRevs returns the stored rev of each of ids that is stored, looked
+// up in one statement.
+func (in *Ingester) storedRevs(ids []string) (map[string]int64, error) {
 	st, err := in.conn.Prepare(`SELECT c.id, c.rev FROM json_each(?) AS j JOIN contacts AS c ON c.id = j.value`)
 	if err != nil {
 		return nil, err

@@ -204,6 +204,97 @@ func TestIngestKeepsTheHighestRevisionWhateverTheOrder(t *testing.T) {
 	}
 }
 
+func TestIngestAllStoresWhatIngestStoresOneByOne(t *testing.T) {
+	refused, twice := 0, 0
+	for seed := range uint64(4) {
+		t.Run(fmt.Sprintf("seed %d", seed), func(t *testing.T) {
+			rng := rand.New(rand.NewPCG(seed, 13))
+			// Revisions of few contacts with few references and start
+			// times, in random order, so that batches in one transaction
+			// share contacts, references and neighbours.
+			base := genContacts(t, 30, time.Date(2026, 3, 2, 7, 0, 0, 0, time.UTC))
+			var revisions []store.Contact
+			for _, c := range base {
+				for rev := int64(1); rev <= 3; rev++ {
+					v := c
+					v.Rev = rev
+					v.StartedAt = c.StartedAt.Add(time.Duration(rng.IntN(6)) * time.Hour)
+					v.EndedAt = v.StartedAt.Add(time.Minute)
+					v.CustomerRef = []string{"", "h1:a", "h1:b", "h1:c"}[rng.IntN(4)]
+					v.Deleted = rng.IntN(5) == 0
+					revisions = append(revisions, v)
+				}
+			}
+			rng.Shuffle(len(revisions), func(i, j int) { revisions[i], revisions[j] = revisions[j], revisions[i] })
+			var batches []*store.IngestBatch
+			for len(revisions) > 0 {
+				n := min(len(revisions), 1+rng.IntN(8))
+				seen := map[string]bool{}
+				var cs []store.Contact
+				for _, c := range revisions[:n] {
+					if !seen[c.ID] {
+						seen[c.ID] = true
+						cs = append(cs, c)
+					}
+				}
+				revisions = revisions[n:]
+				b := newBatch(t, cs)
+				switch rng.IntN(8) {
+				case 0: // delivered twice
+					batches = append(batches, b)
+				case 1: // refused: a contact without agent
+					b.Contacts = append([]store.Contact(nil), b.Contacts...)
+					b.Contacts[0].Agent = ""
+				}
+				batches = append(batches, b)
+			}
+
+			all, one := openIngester(t), openIngester(t)
+			for len(batches) > 0 {
+				group := batches[:min(len(batches), 1+rng.IntN(8))]
+				batches = batches[len(group):]
+				res, errs := all.IngestAll(ctx, group)
+				for i, b := range group {
+					want, werr := one.Ingest(ctx, b)
+					if errors.Is(werr, store.ErrInvalid) {
+						refused++
+					}
+					if want.DuplicateBatch {
+						twice++
+					}
+					if res[i] != want || errors.Is(errs[i], store.ErrInvalid) != errors.Is(werr, store.ErrInvalid) ||
+						(errs[i] == nil) != (werr == nil) {
+						t.Fatalf("batch %d of %d: IngestAll gave %+v, %v; Ingest %+v, %v", i, len(group), res[i], errs[i], want, werr)
+					}
+				}
+			}
+			if got, want := snapshot(t, all.Store()), snapshot(t, one.Store()); got != want {
+				t.Fatalf("IngestAll stored\n%s\nIngest one by one\n%s", got, want)
+			}
+			verifyStore(t, all.Store())
+		})
+	}
+	if refused == 0 || twice == 0 {
+		t.Errorf("the test data had %d refused batches and %d delivered twice: both must occur", refused, twice)
+	}
+	t.Run("a cancelled IngestAll writes nothing", func(t *testing.T) {
+		in := openIngester(t)
+		before := snapshot(t, in.Store())
+		cctx, cancel := context.WithCancel(ctx)
+		cancel()
+		bs := []*store.IngestBatch{newBatch(t, genContacts(t, 3, t0)), newBatch(t, genContacts(t, 2, t0))}
+		_, errs := in.IngestAll(cctx, bs)
+		for i, err := range errs {
+			if !errors.Is(err, context.Canceled) {
+				t.Errorf("batch %d: got %v, want context.Canceled", i, err)
+			}
+		}
+		if snapshot(t, in.Store()) != before {
+			t.Fatal("stored rows changed")
+		}
+	})
+}
+
 func TestIngestRefusesABadBatchAndChangesNothing(t *testing.T) {
 	s, in := collector(t)
 	cs := genContacts(t, 5, time.Date(2026, 3, 2, 7, 0, 0, 0, time.UTC))
