@@ -15,6 +15,8 @@ import (
 	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
+
+	"whycall/internal/typo"
 )
 
 // Limits of schema_version 1.
@@ -200,7 +202,7 @@ func (d *decoder) fields(n *yaml.Node, where, path string, known []string) (map[
 	for _, f := range ps {
 		if !slices.Contains(known, f.key.Value) {
 			msg := fmt.Sprintf("unknown key '%s'%s", f.key.Value, in(where, path))
-			if s := suggest(f.key.Value, known); s != "" {
+			if s := typo.Closest(f.key.Value, known); s != "" {
 				msg += fmt.Sprintf("; did you mean '%s'?", s)
 			} else {
 				msg += " (known: " + strings.Join(known, ", ") + ")"
@@ -736,42 +738,4 @@ func in(where, path string) string {
 		return " at the top level"
 	}
 	return ""
-}
-
-// suggest returns the known key closest to k when it looks like a typo.
-func suggest(k string, known []string) string {
-	best, bestDist := "", 3
-	for _, c := range known {
-		if dist := editDistance(k, c); dist < bestDist {
-			best, bestDist = c, dist
-		}
-	}
-	if bestDist > len(k)/2 {
-		return ""
-	}
-	return best
-}
-
-// editDistance is the Levenshtein distance between two short ASCII strings.
-func editDistance(a, b string) int {
-	if len(a) > 64 || len(b) > 64 {
-		return 1 << 30
-	}
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }

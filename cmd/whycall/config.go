@@ -16,6 +16,8 @@ import (
 	"github.com/spf13/pflag"
 	"github.com/spf13/viper"
 	"go.yaml.in/yaml/v3"
+
+	"whycall/internal/typo"
 )
 
 // Config is every setting whycall reads, after flags, WHYCALL_* environment
@@ -322,7 +324,6 @@ func checkKeys(path string, data []byte, known map[string]any) error {
 
 // suggest names the known key closest to a mistyped one.
 func suggest(key string, known map[string]any) string {
-	best, bestD := "", 3
 	keys := make([]string, 0, len(known))
 	for k := range known {
 		keys = append(keys, k)
@@ -331,35 +332,11 @@ func suggest(key string, known map[string]any) string {
 		}
 	}
 	sort.Strings(keys)
-	for _, k := range keys {
-		if d := editDistance(key, k); d < bestD {
-			best, bestD = k, d
-		}
-	}
+	best := typo.Closest(key, keys)
 	if best == "" {
 		return ""
 	}
 	return fmt.Sprintf(" (did you mean %q?)", best)
-}
-
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
 
 // validate checks every value; the error names the key and the bad value.
