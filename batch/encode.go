@@ -3,8 +3,8 @@ package batch
 import (
 	"strconv"
 	"time"
-	"unicode/utf8"
 
+	"whycall/internal/jsonstr"
 	"whycall/store"
 )
 
@@ -35,11 +35,11 @@ func Encode(b *Batch) []byte {
 // and contacts (comma-separated) already encoded.
 func encodeParts(dst []byte, b *Batch, taxonomies [][]byte, contacts []byte) []byte {
 	dst = append(dst, `{"format":"`+Format+`","id":`...)
-	dst = appendString(dst, b.ID)
+	dst = jsonstr.AppendString(dst, b.ID)
 	dst = append(dst, `,"agent":`...)
-	dst = appendString(dst, b.Agent)
+	dst = jsonstr.AppendString(dst, b.Agent)
 	dst = append(dst, `,"site":`...)
-	dst = appendString(dst, b.Site)
+	dst = jsonstr.AppendString(dst, b.Site)
 	dst = append(dst, `,"created":`...)
 	dst = appendTime(dst, b.Created)
 	dst = append(dst, `,"taxonomies":[`...)
@@ -56,20 +56,20 @@ func encodeParts(dst []byte, b *Batch, taxonomies [][]byte, contacts []byte) []b
 
 func appendTaxonomy(dst []byte, t *Taxonomy) []byte {
 	dst = append(dst, `{"version":`...)
-	dst = appendString(dst, t.Version)
+	dst = jsonstr.AppendString(dst, t.Version)
 	dst = append(dst, `,"id":`...)
-	dst = appendString(dst, t.ID)
+	dst = jsonstr.AppendString(dst, t.ID)
 	dst = append(dst, `,"revision":`...)
 	dst = strconv.AppendInt(dst, int64(t.Revision), 10)
 	dst = append(dst, `,"yaml":`...)
-	dst = appendString(dst, string(t.YAML))
+	dst = jsonstr.Append(dst, t.YAML)
 	return append(dst, '}')
 }
 
 // appendContact appends c as a JSON object.
 func appendContact(dst []byte, c *store.Contact) []byte {
 	dst = append(dst, `{"id":`...)
-	dst = appendString(dst, c.ID)
+	dst = jsonstr.AppendString(dst, c.ID)
 	dst = append(dst, `,"rev":`...)
 	dst = strconv.AppendInt(dst, c.Rev, 10)
 	dst = append(dst, `,"updated_at":`...)
@@ -77,13 +77,13 @@ func appendContact(dst []byte, c *store.Contact) []byte {
 	dst = append(dst, `,"deleted":`...)
 	dst = strconv.AppendBool(dst, c.Deleted)
 	dst = append(dst, `,"agent":`...)
-	dst = appendString(dst, c.Agent)
+	dst = jsonstr.AppendString(dst, c.Agent)
 	dst = append(dst, `,"team":`...)
-	dst = appendString(dst, c.Team)
+	dst = jsonstr.AppendString(dst, c.Team)
 	dst = append(dst, `,"site":`...)
-	dst = appendString(dst, c.Site)
+	dst = jsonstr.AppendString(dst, c.Site)
 	dst = append(dst, `,"channel":`...)
-	dst = appendString(dst, string(c.Channel))
+	dst = jsonstr.AppendString(dst, string(c.Channel))
 	dst = append(dst, `,"started_at":`...)
 	dst = appendTime(dst, c.StartedAt)
 	dst = append(dst, `,"ended_at":`...)
@@ -97,16 +97,16 @@ func appendContact(dst []byte, c *store.Contact) []byte {
 		if i > 0 {
 			dst = append(dst, ',')
 		}
-		dst = appendString(dst, r)
+		dst = jsonstr.AppendString(dst, r)
 	}
 	dst = append(dst, `],"outcome":`...)
-	dst = appendString(dst, string(c.Outcome))
+	dst = jsonstr.AppendString(dst, string(c.Outcome))
 	dst = append(dst, `,"customer_ref":`...)
-	dst = appendString(dst, c.CustomerRef)
+	dst = jsonstr.AppendString(dst, c.CustomerRef)
 	dst = append(dst, `,"note":`...)
-	dst = appendString(dst, c.Note)
+	dst = jsonstr.AppendString(dst, c.Note)
 	dst = append(dst, `,"taxonomy_version":`...)
-	dst = appendString(dst, c.TaxonomyVersion)
+	dst = jsonstr.AppendString(dst, c.TaxonomyVersion)
 	return append(dst, '}')
 }
 
@@ -127,58 +127,4 @@ func appendTime(dst []byte, t time.Time) []byte {
 		byte('0'+int(month)/10), byte('0'+int(month)%10), '-', byte('0'+day/10), byte('0'+day%10), 'T',
 		byte('0'+hour/10), byte('0'+hour%10), ':', byte('0'+minute/10), byte('0'+minute%10), ':',
 		byte('0'+sec/10), byte('0'+sec%10), '.', byte('0'+ms/100), byte('0'+ms/10%10), byte('0'+ms%10), 'Z', '"')
-}
-
-const hexDigits = "0123456789abcdef"
-
-// appendString appends s as a JSON string. Control characters are escaped,
-// and invalid UTF-8 becomes U+FFFD, as encoding/json does, so that what is
-// written decodes to what a reader keeps.
-func appendString(dst []byte, s string) []byte {
-	dst = append(dst, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		b := s[i]
-		if b < utf8.RuneSelf {
-			if b >= 0x20 && b != '"' && b != '\\' {
-				i++
-				continue
-			}
-			dst = append(dst, s[start:i]...)
-			switch b {
-			case '"', '\\':
-				dst = append(dst, '\\', b)
-			case '\n':
-				dst = append(dst, '\\', 'n')
-			case '\r':
-				dst = append(dst, '\\', 'r')
-			case '\t':
-				dst = append(dst, '\\', 't')
-			default:
-				dst = append(dst, '\\', 'u', '0', '0', hexDigits[b>>4], hexDigits[b&0xf])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			dst = append(dst, s[start:i]...)
-			dst = append(dst, `\ufffd`...)
-			i += size
-			start = i
-			continue
-		}
-		// U+2028 and U+2029 are valid JSON but break JavaScript readers.
-		if r == '\u2028' || r == '\u2029' {
-			dst = append(dst, s[start:i]...)
-			dst = append(dst, '\\', 'u', '2', '0', '2', hexDigits[r&0xf])
-			i += size
-			start = i
-			continue
-		}
-		i += size
-	}
-	dst = append(dst, s[start:]...)
-	return append(dst, '"')
 }

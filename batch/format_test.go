@@ -57,22 +57,6 @@ func sameContact(a, b *store.Contact) bool {
 		a.Deleted == b.Deleted
 }
 
-func TestEncodeWritesStringsAsEncodingJSONReadsThem(t *testing.T) {
-	for _, s := range []string{"", "plain", "æøå ÆØÅ äö", "\x00\x1f\x7f", "bad \xff utf8 \xc3", "\u2028\u2029", `"\`, "emoji 🙂", "<>&"} {
-		var got, want string
-		if err := json.Unmarshal(appendString(nil, s), &got); err != nil {
-			t.Fatalf("%q: %v", s, err)
-		}
-		ref, _ := json.Marshal(s)
-		if err := json.Unmarshal(ref, &want); err != nil {
-			t.Fatal(err)
-		}
-		if got != want {
-			t.Errorf("%q: decoded as %q, encoding/json gives %q", s, got, want)
-		}
-	}
-}
-
 func TestTimesAreWrittenInUTCWithMilliseconds(t *testing.T) {
 	oslo := time.FixedZone("CET", 3600)
 	for _, tc := range []struct {

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"time"
 
+	"whycall/internal/jsonstr"
 	"whycall/store"
 )
 
@@ -396,7 +397,7 @@ func (e *Exporter) row(b []byte, r *store.ExportRow, st rowState) []byte {
 
 func (e *Exporter) text(b, v []byte) []byte {
 	if e.format == FormatJSONL {
-		return appendJSONString(b, v)
+		return jsonstr.Append(b, v)
 	}
 	return e.cell(b, v)
 }

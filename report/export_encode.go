@@ -3,7 +3,8 @@ package report
 import (
 	"bytes"
 	"encoding/binary"
-	"unicode/utf8"
+
+	"whycall/internal/jsonstr"
 )
 
 // formulaStart marks the first bytes that make a spreadsheet read a cell as
@@ -91,83 +92,6 @@ func plainNumber(v []byte) bool {
 	return i == len(v)
 }
 
-// jsonSafe marks the ASCII bytes that go into a JSON string as they are.
-var jsonSafe = func() (t [utf8.RuneSelf]bool) {
-	for c := 0x20; c < utf8.RuneSelf; c++ {
-		t[c] = c != '"' && c != '\\'
-	}
-	return t
-}()
-
-const hexDigits = "0123456789abcdef"
-
-// appendJSONString appends v as a JSON string. Invalid UTF-8 becomes
-// U+FFFD, as encoding/json does; U+2028 and U+2029 are escaped so the line
-// is also safe to paste into JavaScript.
-func appendJSONString(b, v []byte) []byte {
-	b = append(b, '"')
-	start := 0
-	for i := 0; i < len(v); {
-		for i+8 <= len(v) && jsonPlain8(binary.LittleEndian.Uint64(v[i:])) {
-			i += 8
-		}
-		if i == len(v) {
-			break
-		}
-		c := v[i]
-		if c < utf8.RuneSelf {
-			if jsonSafe[c] {
-				i++
-				continue
-			}
-			b = append(b, v[start:i]...)
-			switch c {
-			case '"', '\\':
-				b = append(b, '\\', c)
-			case '\n':
-				b = append(b, '\\', 'n')
-			case '\r':
-				b = append(b, '\\', 'r')
-			case '\t':
-				b = append(b, '\\', 't')
-			default:
-				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRune(v[i:])
-		if r == utf8.RuneError && size == 1 {
-			b = append(b, v[start:i]...)
-			b = append(b, `\ufffd`...)
-			i++
-			start = i
-			continue
-		}
-		if r == '\u2028' || r == '\u2029' {
-			b = append(b, v[start:i]...)
-			b = append(b, '\\', 'u', '2', '0', '2', hexDigits[r&0xF])
-			i += size
-			start = i
-			continue
-		}
-		i += size
-	}
-	b = append(b, v[start:]...)
-	return append(b, '"')
-}
-
-// jsonPlain8 reports whether all eight bytes of w go into a JSON string as
-// they are: ASCII, not a control character, not '"' or '\\'. (For bytes
-// below 0x80, (w − n×0x01…01) &^ w & 0x80…80 is non-zero when some byte is
-// less than n.)
-func jsonPlain8(w uint64) bool {
-	const lo, hi = 0x0101010101010101, 0x8080808080808080
-	q, s := w^('"'*lo), w^('\\'*lo)
-	return (w|(w-0x20*lo)&^w|(q-lo)&^q|(s-lo)&^s)&hi == 0
-}
-
 // appendJSONList appends "a|b" as the JSON array ["a","b"].
 func appendJSONList(b, joined []byte) []byte {
 	b = append(b, '[')
@@ -177,7 +101,7 @@ func appendJSONList(b, joined []byte) []byte {
 		if !first {
 			b = append(b, ',')
 		}
-		b = appendJSONString(b, item)
+		b = jsonstr.Append(b, item)
 	}
 	return append(b, ']')
 }

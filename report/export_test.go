@@ -2,7 +2,6 @@ package report
 
 import (
 	"bytes"
-	"encoding/binary"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
@@ -514,10 +513,6 @@ func TestWordAtATimeScansAgreeWithBytewise(t *testing.T) {
 		for pos := range 8 {
 			w := []byte("aaaaaaaaa") // 9 bytes: one word and a tail
 			w[pos] = byte(c)
-			plain := c >= 0x20 && c < 0x80 && c != '"' && c != '\\'
-			if got := jsonPlain8(binary.LittleEndian.Uint64(w)); got != plain {
-				t.Errorf("jsonPlain8 with %#x at %d = %v, want %v", c, pos, got, plain)
-			}
 			quote := c == ';' || c == '"' || c == '\r' || c == '\n'
 			if got := e.needsQuotes(w); got != quote {
 				t.Errorf("needsQuotes with %#x at %d = %v, want %v", c, pos, got, quote)
