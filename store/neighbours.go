@@ -478,17 +478,7 @@ func (s *Store) VerifyNeighbours(ctx context.Context) error {
 				c.id, c.member, c.start, nullString(c.prev), nullString(c.next), nullString(c.wantPrev), nullString(c.wantNx)))
 		}
 	}
-	if len(diffs) > 0 {
-		slices.Sort(diffs)
-		const show = 20
-		n, more := len(diffs), ""
-		if n > show {
-			more = fmt.Sprintf("\n… and %d more", n-show)
-			diffs = diffs[:show]
-		}
-		return fmt.Errorf("verify neighbours: %d contacts differ from a recount:\n%s%s", n, strings.Join(diffs, "\n"), more)
-	}
-	return nil
+	return recountDiffs("verify neighbours", "contacts", diffs)
 }
 
 func nullString(v sql.NullInt64) string {

@@ -299,18 +299,24 @@ func (s *Store) VerifyRollup(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("verify rollup: %w", err)
 	}
-	if len(diffs) > 0 {
-		slices.Sort(diffs)
-		const show = 20
-		n, more := len(diffs), ""
-		if n > show {
-			more = fmt.Sprintf("\n… and %d more", n-show)
-			diffs = diffs[:show]
-		}
-		return fmt.Errorf("verify rollup: %d rows differ from a recount:\n%s%s",
-			n, strings.Join(diffs, "\n"), more)
+	return recountDiffs("verify rollup", "rows", diffs)
+}
+
+// recountDiffs is the error of a check against a recount that found diffs
+// (nil when there are none): how many of what differ, the first few of
+// them in order.
+func recountDiffs(check, what string, diffs []string) error {
+	if len(diffs) == 0 {
+		return nil
 	}
-	return nil
+	slices.Sort(diffs)
+	const show = 20
+	n, more := len(diffs), ""
+	if n > show {
+		more = fmt.Sprintf("\n… and %d more", n-show)
+		diffs = diffs[:show]
+	}
+	return fmt.Errorf("%s: %d %s differ from a recount:\n%s%s", check, n, what, strings.Join(diffs, "\n"), more)
 }
 
 // String names the row in VerifyRollup's report.
