@@ -33,7 +33,9 @@ var benchLast = Day{2026, time.October, 31}
 func benchStore(b *testing.B) *store.Store {
 	b.Helper()
 	ctx := context.Background()
-	path := filepath.Join(os.TempDir(), fmt.Sprintf("whycall-summary-bench-%s-%d.db", benchDataVersion, benchContacts))
+	// Keyed by the schema too: a file migrated by a newer build would be
+	// refused by an older one.
+	path := filepath.Join(os.TempDir(), fmt.Sprintf("whycall-summary-bench-%s-s%d-%d.db", benchDataVersion, store.SchemaVersion(), benchContacts))
 	done := path + ".done"
 	if _, err := os.Stat(done); err != nil {
 		for _, suffix := range []string{"", "-wal", "-shm"} {

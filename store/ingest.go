@@ -648,14 +648,38 @@ func (in *Ingester) insert(cs []*Contact, nbs []links) error {
 			return err
 		}
 		for i, c := range cs[:n] {
-			bindContact(st, i*19, c)
-			bindNullInt64Z(st, i*19+18, nbs[i].prev)
-			bindNullInt64Z(st, i*19+19, nbs[i].next)
+			bindContact(st, i*18, c)
+			bindNullInt64Z(st, i*18+18, nbs[i].prev)
 		}
 		if err := stepZ(st); err != nil {
 			return fmt.Errorf("insert contacts: %w", err)
 		}
+		if err := in.insertNext(cs[:n], nbs[:n]); err != nil {
+			return err
+		}
 		cs, nbs = cs[n:], nbs[n:]
+	}
+	return nil
+}
+
+// insertNext stores the next_at of those of the new rows cs that have one.
+func (in *Ingester) insertNext(cs []*Contact, nbs []links) error {
+	var st *sqlite.Stmt
+	for i, c := range cs {
+		if !nbs[i].next.Valid {
+			continue
+		}
+		if st == nil {
+			var err error
+			if st, err = in.conn.Prepare(sqlPutNext); err != nil {
+				return err
+			}
+		}
+		st.BindText(1, c.ID)
+		st.BindInt64(2, nbs[i].next.Int64)
+		if err := stepZ(st); err != nil {
+			return fmt.Errorf("store next of %s: %w", c.ID, err)
+		}
 	}
 	return nil
 }
@@ -671,18 +695,17 @@ const ingestCols = `id, agent, team, site, channel, started_at, ended_at, reason
 // here; a member's are set right by fixNeighbours.
 const sqlIngestUpdate = `UPDATE OR ROLLBACK contacts SET (` + ingestCols + `) =
 	(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17),
-	prev_at = CASE WHEN ?7 IS NOT NULL AND NOT ?16 AND ?11 <> '' THEN prev_at END,
-	next_at = CASE WHEN ?7 IS NOT NULL AND NOT ?16 AND ?11 <> '' THEN next_at END WHERE id = ?1`
+	prev_at = CASE WHEN ?7 IS NOT NULL AND NOT ?16 AND ?11 <> '' THEN prev_at END WHERE id = ?1`
 
 // sqlInsertRows is an INSERT of n contacts with their neighbours.
 func sqlInsertRows(n int) string {
 	var b strings.Builder
-	b.WriteString(`INSERT OR ROLLBACK INTO contacts (` + ingestCols + `, prev_at, next_at) VALUES `)
+	b.WriteString(`INSERT OR ROLLBACK INTO contacts (` + ingestCols + `, prev_at) VALUES `)
 	for i := 0; i < n; i++ {
 		if i > 0 {
 			b.WriteByte(',')
 		}
-		b.WriteString("(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
+		b.WriteString("(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
 	}
 	return b.String()
 }

@@ -18,9 +18,13 @@ import (
 // prev_at is the start of the latest other member with the same reference
 // that started strictly before it, and next_at the start of the earliest
 // one that started strictly after it; NULL when there is none, and NULL on
-// every contact that is not a member. With them the summary tells from a
-// contact's own row whether any same-customer contact falls in its repeat
-// window, and searches the customer_ref index only for the few that have one.
+// every contact that is not a member. prev_at is a column of contacts;
+// next_at lives in the narrow table contact_next (migration 0005), a row for
+// each member that has one, since it is the value a new contact changes on
+// an older row. With them the summary tells from a contact's own row (and
+// its contact_next row) whether any same-customer contact falls in its
+// repeat window, and searches the customer_ref index only for the few that
+// have one.
 //
 // Contacts arrive out of order (a collector ingests batches from many
 // desks), so storing, deleting or re-referencing one contact can change its
@@ -29,8 +33,10 @@ import (
 // transaction, which reads the stored members around those places and
 // rewrites the values that are no longer right. The bulk paths call it
 // before inserting their new members and write those with their values, so
-// that a new row is written once. Statements that rewrite a whole row clear
-// both values when the row stops being a member (see sqlUpdate).
+// that a new row is written once (its next_at, if any, right after it).
+// Statements that rewrite a whole row clear prev_at when the row stops being
+// a member (see sqlUpdate), and the trigger contact_next_leaves drops its
+// next_at.
 
 // member reports whether c counts for its reference's neighbours.
 func member(c *Contact) bool {
@@ -75,7 +81,7 @@ func (r refSpans) add(ref string, at int64) {
 	r[ref] = [2]int64{at, at}
 }
 
-// links are a member's neighbours as stored in prev_at and next_at.
+// links are a member's neighbours as stored in prev_at and contact_next.
 type links struct{ prev, next sql.NullInt64 }
 
 // refSpan is one reference's span of changed starts.
@@ -121,23 +127,39 @@ const sqlMembersFromLatest = `SELECT rowid, started_at FROM contacts
 		WHERE member_ref = ?1 AND started_at < ?2 ORDER BY started_at DESC LIMIT 1), ?2)
 	ORDER BY started_at`
 
-// sqlSetNeighbours sets the neighbours of stored members given as a JSON
+// The statements that set the neighbours of stored members given as a JSON
 // array of [rowid, prev, next, set prev, set next] (null for none): prev_at
-// where "set prev" is 1, next_at where "set next" is 1, and only where the
-// value differs, so that a row that is right is not written.
-const sqlSetNeighbours = `UPDATE contacts
-	SET prev_at = iif(u.value->>3, u.value->>1, prev_at), next_at = iif(u.value->>4, u.value->>2, next_at)
-	FROM json_each(?1) AS u WHERE contacts.rowid = u.value->>0
-	AND (u.value->>3 AND prev_at IS NOT u.value->>1 OR u.value->>4 AND next_at IS NOT u.value->>2)`
+// where "set prev" is 1, next_at (a row of contact_next, none for null)
+// where "set next" is 1, and only where the value differs, so that a row
+// that is right is not written.
+const (
+	sqlSetPrevs = `UPDATE contacts SET prev_at = u.value->>1
+	FROM json_each(?1) AS u WHERE contacts.rowid = u.value->>0 AND u.value->>3 AND prev_at IS NOT u.value->>1`
+	sqlSetNexts = `INSERT INTO contact_next (id, next_at) SELECT c.id, u.value->>2
+	FROM json_each(?1) AS u JOIN contacts AS c ON c.rowid = u.value->>0
+	WHERE u.value->>4 AND u.value->>2 IS NOT NULL
+	ON CONFLICT (id) DO UPDATE SET next_at = excluded.next_at WHERE next_at IS NOT excluded.next_at`
+	sqlDropNexts = `DELETE FROM contact_next WHERE id IN (SELECT c.id
+	FROM json_each(?1) AS u JOIN contacts AS c ON c.rowid = u.value->>0
+	WHERE u.value->>4 AND u.value->>2 IS NULL)`
+)
 
-// The ingester's statements for one member's neighbours (?1 rowid, ?2 prev,
-// ?3 next), each writing only a value that differs.
+// The ingester's statements for one member's neighbours (?1 rowid, ?2
+// prev, ?3 next), each writing only a value that differs.
 const (
 	sqlSetPrevOne = `UPDATE contacts SET prev_at = ?2 WHERE rowid = ?1 AND prev_at IS NOT ?2`
-	sqlSetNextOne = `UPDATE contacts SET next_at = ?3 WHERE rowid = ?1 AND next_at IS NOT ?3`
-	sqlSetBothOne = `UPDATE contacts SET prev_at = ?2, next_at = ?3
-		WHERE rowid = ?1 AND (prev_at IS NOT ?2 OR next_at IS NOT ?3)`
+	sqlSetNextOne = `INSERT INTO contact_next (id, next_at) SELECT id, ?3 FROM contacts WHERE rowid = ?1
+	ON CONFLICT (id) DO UPDATE SET next_at = excluded.next_at WHERE next_at IS NOT excluded.next_at`
+	sqlDropNextOne = `DELETE FROM contact_next WHERE id = (SELECT id FROM contacts WHERE rowid = ?1)`
 )
+
+// sqlPutNext stores the next_at (?2) of a new row (?1 its id).
+const sqlPutNext = `INSERT INTO contact_next (id, next_at) VALUES (?1, ?2)
+	ON CONFLICT (id) DO UPDATE SET next_at = excluded.next_at WHERE next_at IS NOT excluded.next_at`
+
+// sqlPutNexts is sqlPutNext for a JSON array of [id, next].
+const sqlPutNexts = `INSERT INTO contact_next (id, next_at) SELECT value->>0, value->>1 FROM json_each(?1) WHERE true
+	ON CONFLICT (id) DO UPDATE SET next_at = excluded.next_at WHERE next_at IS NOT excluded.next_at`
 
 // spanRow is one member of a span: stored (rowid > 0) or about to be
 // inserted (rowid −1 − its index among the new members).
@@ -304,8 +326,12 @@ func (c sqlNeighbours) setNeighbours(rows []setLinks) error {
 		fmt.Fprintf(&b, "[%d,%s,%s,%d,%d]", r.rowid, jsonInt(r.links.prev), jsonInt(r.links.next), b2i(r.setPrev), b2i(r.setNext))
 	}
 	b.WriteByte(']')
-	_, err := c.tx.ExecContext(c.ctx, sqlSetNeighbours, b.String())
-	return driverError(err)
+	for _, q := range []string{sqlSetPrevs, sqlSetNexts, sqlDropNexts} {
+		if _, err := c.tx.ExecContext(c.ctx, q, b.String()); err != nil {
+			return driverError(err)
+		}
+	}
+	return nil
 }
 
 func b2i(b bool) int {
@@ -375,8 +401,8 @@ func walkZ(walk *sqlite.Stmt, span int, s refSpan, row func(spanRow)) (err error
 }
 
 func (c zNeighbours) setNeighbours(rows []setLinks) error {
-	var sts [3]*sqlite.Stmt // prev, next, both
-	for i, q := range []string{sqlSetPrevOne, sqlSetNextOne, sqlSetBothOne} {
+	var sts [3]*sqlite.Stmt // prev, next, no next
+	for i, q := range []string{sqlSetPrevOne, sqlSetNextOne, sqlDropNextOne} {
 		st, err := c.conn.Prepare(q)
 		if err != nil {
 			return err
@@ -384,26 +410,24 @@ func (c zNeighbours) setNeighbours(rows []setLinks) error {
 		sts[i] = st
 	}
 	for _, r := range rows {
-		var st *sqlite.Stmt
-		switch {
-		case r.setPrev && r.setNext:
-			st = sts[2]
-		case r.setPrev:
-			st = sts[0]
-		case r.setNext:
-			st = sts[1]
-		default:
-			continue
-		}
-		st.BindInt64(1, r.rowid)
 		if r.setPrev {
+			st := sts[0]
+			st.BindInt64(1, r.rowid)
 			bindNullInt64Z(st, 2, r.links.prev)
+			if err := stepZ(st); err != nil {
+				return err
+			}
 		}
 		if r.setNext {
-			bindNullInt64Z(st, 3, r.links.next)
-		}
-		if err := stepZ(st); err != nil {
-			return err
+			st := sts[2]
+			if r.links.next.Valid {
+				st = sts[1]
+				st.BindInt64(3, r.links.next.Int64)
+			}
+			st.BindInt64(1, r.rowid)
+			if err := stepZ(st); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
@@ -429,9 +453,15 @@ func (s *Store) VerifyNeighbours(ctx context.Context) error {
 		wantPrev, wantNx sql.NullInt64
 	}
 	var all []stored
+	var orphans int
 	err := s.read(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT id, customer_ref, started_at,
-			customer_ref <> '' AND ended_at IS NOT NULL AND deleted = 0, prev_at, next_at FROM contacts`)
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM contact_next AS n
+			WHERE NOT EXISTS (SELECT 1 FROM contacts AS c WHERE c.id = n.id)`).Scan(&orphans); err != nil {
+			return driverError(err)
+		}
+		rows, err := tx.QueryContext(ctx, `SELECT c.id, c.customer_ref, c.started_at,
+			c.customer_ref <> '' AND c.ended_at IS NOT NULL AND c.deleted = 0, c.prev_at, n.next_at
+			FROM contacts AS c LEFT JOIN contact_next AS n ON n.id = c.id`)
 		if err != nil {
 			return driverError(err)
 		}
@@ -460,6 +490,9 @@ func (s *Store) VerifyNeighbours(ctx context.Context) error {
 		slices.Sort(ts)
 	}
 	var diffs []string
+	if orphans > 0 {
+		diffs = append(diffs, fmt.Sprintf("%d next_at rows of contacts that do not exist", orphans))
+	}
 	for i := range all {
 		c := &all[i]
 		if c.member {

@@ -15,7 +15,7 @@ import (
 // neighbours reads prev_at and next_at of contact id.
 func neighbours(tb testing.TB, s *store.Store, id string) (prev, next sql.NullInt64) {
 	tb.Helper()
-	if err := s.DB().QueryRowContext(ctx, `SELECT prev_at, next_at FROM contacts WHERE id = ?`, id).Scan(&prev, &next); err != nil {
+	if err := s.DB().QueryRowContext(ctx, `SELECT c.prev_at, n.next_at FROM contacts AS c LEFT JOIN contact_next AS n ON n.id = c.id WHERE c.id = ?`, id).Scan(&prev, &next); err != nil {
 		tb.Fatal(err)
 	}
 	return prev, next
@@ -326,7 +326,7 @@ func TestVerifyNeighboursReportsDifferences(t *testing.T) {
 		t.Fatal(err)
 	}
 	verifyNeighbours(t, s)
-	if _, err := s.DB().ExecContext(ctx, "UPDATE contacts SET next_at = 5 WHERE id = ?", a.ID); err != nil {
+	if _, err := s.DB().ExecContext(ctx, "UPDATE contact_next SET next_at = 5 WHERE id = ?", a.ID); err != nil {
 		t.Fatal(err)
 	}
 	err := s.VerifyNeighbours(ctx)

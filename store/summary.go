@@ -429,10 +429,11 @@ func windowSQL(after bool) string {
 
 // nearSQL is the condition for c having a same-reference contact in its
 // look-back (or look-ahead) window, from its own row: prev_at and next_at
-// are its nearest ones (see neighbours.go), NULL when there is none.
+// (nx.next_at, joined by rangeSQL) are its nearest ones (see
+// neighbours.go), NULL when there is none.
 func nearSQL(after bool) string {
 	if after {
-		return `c.next_at <= c.started_at + :after`
+		return `nx.next_at <= c.started_at + :after`
 	}
 	return `c.prev_at >= c.started_at - :before`
 }
@@ -452,7 +453,12 @@ func neighboursSQL(after, transfers bool) string {
 
 // rangeSQL selects c's rows, with the parameters shared by the queries.
 func rangeSQL(q ContactQuery) (string, []summaryParam) {
-	where := ` FROM contacts c WHERE c.started_at >= :from AND c.started_at < :to AND c.ended_at IS NOT NULL AND c.deleted = 0`
+	from := ` FROM contacts c`
+	if q.After > 0 {
+		// The look-ahead needs each contact's next one (migration 0005).
+		from += ` LEFT JOIN contact_next nx ON nx.id = c.id`
+	}
+	where := from + ` WHERE c.started_at >= :from AND c.started_at < :to AND c.ended_at IS NOT NULL AND c.deleted = 0`
 	params := []summaryParam{{":from", q.From.UnixMilli()}, {":to", q.To.UnixMilli()}}
 	if q.Team != "" {
 		where += ` AND c.team = :team`
@@ -614,7 +620,7 @@ func cohortSQL(q ContactQuery) (string, []summaryParam) {
 	returned := `0`
 	if q.TransferGap >= 0 {
 		cond := sameRef + ` AND ` + windowSQL(true) + ` AND NOT ` + transferSQL(true)
-		returned = `CASE WHEN c.next_at - c.ended_at > :gap THEN 0
+		returned = `CASE WHEN nx.next_at - c.ended_at > :gap THEN 0
 			ELSE NOT EXISTS (SELECT 1 FROM contacts p WHERE ` + cond + `) END`
 	}
 	where, args := rangeSQL(q)
