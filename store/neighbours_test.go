@@ -335,3 +335,38 @@ func TestVerifyNeighboursReportsDifferences(t *testing.T) {
 		t.Errorf("VerifyNeighbours = %v; want the contact, the stored and the recounted value", err)
 	}
 }
+
+func TestAContactThatStopsBeingAMemberLosesItsNextRow(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		change func(c *store.Contact)
+	}{
+		{"deleted", func(c *store.Contact) { c.Deleted = true }},
+		{"reference removed", func(c *store.Contact) { c.CustomerRef = "" }},
+		{"reopened as a draft", func(c *store.Contact) { c.EndedAt = time.Time{} }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := storetest.MustOpen(t)
+			a, b := finished(t, t0, "late"), finished(t, t0.Add(time.Hour), "late")
+			if err := s.PutMany(ctx, []store.Contact{a, b}); err != nil {
+				t.Fatal(err)
+			}
+			if _, next := neighbours(t, s, a.ID); !next.Valid {
+				t.Fatal("the earlier contact has no next one to begin with")
+			}
+			a.Rev = 2 // stored as 1 (Put gives a zero rev 1)
+			tc.change(&a)
+			if err := s.Put(ctx, a); err != nil {
+				t.Fatal(err)
+			}
+			var rows int
+			if err := s.DB().QueryRowContext(ctx, `SELECT count(*) FROM contact_next WHERE id = ?`, a.ID).Scan(&rows); err != nil {
+				t.Fatal(err)
+			}
+			if rows != 0 {
+				t.Errorf("contact_next still holds a row for the changed contact")
+			}
+			verifyNeighbours(t, s)
+		})
+	}
+}
