@@ -19,7 +19,8 @@ import (
 // reason_days rollup (a few hundred rows for a month); figures that need the
 // contacts themselves read one day's contacts through the started_at index.
 // Each contact's row tells whether any same-customer contact falls in its
-// repeat window (prev_at and next_at, see neighbours.go): only the one in
+// repeat window (prev_at, and next_at in its contact_next row; see
+// neighbours.go): only the one in
 // eight or so that has one searches the customer_ref index for them. That
 // search, once per contact of the day and of the cohort day, was 60 % of a
 // summary's time (16,000 searches on 1M contacts).
@@ -611,7 +612,7 @@ type ReasonCohort struct {
 
 // cohortSQL counts, per primary reason, the contacts q selects and those
 // with no later same-reference contact in q.After (transfers aside). From
-// its own row a contact is resolved when its next contact (next_at) is
+// its next_at (contact_next) a contact is resolved when its next contact is
 // outside the window, and not resolved when that next one is in the window
 // and cannot be a transfer, as it started more than the transfer gap after
 // this one ended (so did every later one). Only the rest search the
