@@ -692,7 +692,8 @@ const ingestCols = `id, agent, team, site, channel, started_at, ended_at, reason
 // sqlIngestUpdate replaces a stored contact with a newer revision; its
 // parameters are bound as for an insert, the id first.
 // A row that stops being a member (see neighbours.go) loses its neighbours
-// here; a member's are set right by fixNeighbours.
+// here (its next_at by the trigger contact_next_leaves); a member's are set
+// right by fixNeighbours.
 const sqlIngestUpdate = `UPDATE OR ROLLBACK contacts SET (` + ingestCols + `) =
 	(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17),
 	prev_at = CASE WHEN ?7 IS NOT NULL AND NOT ?16 AND ?11 <> '' THEN prev_at END WHERE id = ?1`
