@@ -149,7 +149,10 @@ func (d *direct) close() error {
 
 // Ingester writes batches from desks into a Store: the collector's and
 // `whycall ingest`'s bulk path, on a direct connection of its own. It is
-// safe for concurrent use; batches are written one at a time.
+// safe for concurrent use: batches that arrive while another is being
+// written wait, and are then written together in one transaction (each as
+// if alone; see IngestAll), so that many desks pushing at once cost a
+// commit per group rather than one per batch.
 //
 // Checkpoints run in the background, not inside an ingest: the Ingester's
 // connection never checkpoints on its own, and a goroutine copies the WAL
@@ -158,10 +161,28 @@ func (d *direct) close() error {
 type Ingester struct {
 	*direct
 
-	wrote chan struct{} // a batch was written; buffered, one deep
-	stop  chan struct{}
-	done  chan struct{}
+	wrote   chan struct{} // a batch was written; buffered, one deep
+	reqs    chan *ingestReq
+	stop    chan struct{}
+	done    chan struct{} // the checkpoint goroutine has ended
+	grouped chan struct{} // the group writer has ended
 }
+
+// ingestReq is an Ingest call waiting for the group writer.
+type ingestReq struct {
+	ctx  context.Context
+	b    *IngestBatch
+	res  IngestResult
+	err  error
+	done chan struct{}
+}
+
+// How the group writer groups waiting batches: at most groupBatches
+// batches or groupContacts contacts (at least one batch) a transaction.
+const (
+	groupBatches  = 64
+	groupContacts = 64_000
+)
 
 // checkpointEvery is the least time between two background checkpoints.
 const checkpointEvery = 250 * time.Millisecond
@@ -173,8 +194,10 @@ func (s *Store) NewIngester() (*Ingester, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open ingester on %s: %w", s.path, err)
 	}
-	in := &Ingester{direct: d, wrote: make(chan struct{}, 1), stop: make(chan struct{}), done: make(chan struct{})}
+	in := &Ingester{direct: d, wrote: make(chan struct{}, 1), reqs: make(chan *ingestReq),
+		stop: make(chan struct{}), done: make(chan struct{}), grouped: make(chan struct{})}
 	go in.checkpoints(d.path)
+	go in.groups()
 	return in, nil
 }
 
@@ -252,6 +275,7 @@ func (in *Ingester) Close() error {
 	if !stopped {
 		close(in.stop)
 		<-in.done
+		<-in.grouped
 	}
 	if err := in.close(); err != nil {
 		return fmt.Errorf("close ingester on %s: %w", in.s.path, err)
@@ -266,6 +290,78 @@ func (in *Ingester) Close() error {
 // reason ids the taxonomy does not know are kept) with synced_rev = rev, as
 // nothing here waits to be sent on. The rollup stays exact.
 func (in *Ingester) Ingest(ctx context.Context, b *IngestBatch) (IngestResult, error) {
+	if err := checkBatch(b); err != nil {
+		return IngestResult{}, fmt.Errorf("ingest batch %s: %w", b.ID, err)
+	}
+	r := &ingestReq{ctx: ctx, b: b, done: make(chan struct{})}
+	select {
+	case in.reqs <- r:
+	case <-ctx.Done():
+		return IngestResult{}, fmt.Errorf("ingest batch %s: %w", b.ID, ctx.Err())
+	case <-in.stop:
+		return IngestResult{}, fmt.Errorf("ingest batch %s: %w", b.ID, errIngesterClosed)
+	}
+	// The group writer answers every request it took, whatever happens to
+	// ctx meanwhile: once taken, the batch may be stored, and the caller
+	// must not report otherwise.
+	<-r.done
+	return r.res, r.err
+}
+
+// errIngesterClosed means a batch came after Close.
+var errIngesterClosed = errors.New("the ingester is closed")
+
+// groups is the group writer: it takes the batches waiting in Ingest, as
+// many as are waiting (up to a group), and writes them with IngestAll, until
+// Close.
+func (in *Ingester) groups() {
+	defer close(in.grouped)
+	var group []*ingestReq
+	var bs []*IngestBatch
+	for {
+		group = group[:0]
+		select {
+		case r := <-in.reqs:
+			group = append(group, r)
+		case <-in.stop:
+			return
+		}
+		n := len(group[0].b.Contacts)
+	more:
+		for len(group) < groupBatches && n < groupContacts {
+			select {
+			case r := <-in.reqs:
+				group = append(group, r)
+				n += len(r.b.Contacts)
+			default:
+				break more
+			}
+		}
+		// A caller that gave up before its batch was taken is told so, and
+		// its batch is left out.
+		bs = bs[:0]
+		for _, r := range group {
+			if err := r.ctx.Err(); err != nil {
+				r.err = fmt.Errorf("ingest batch %s: %w", r.b.ID, err)
+				continue
+			}
+			bs = append(bs, r.b)
+		}
+		res, errs := in.IngestAll(context.Background(), bs)
+		k := 0
+		for _, r := range group {
+			if r.err == nil {
+				r.res, r.err = res[k], errs[k]
+				k++
+			}
+			close(r.done)
+		}
+	}
+}
+
+// ingestNow is Ingest without the group writer: b in a transaction of its
+// own, now.
+func (in *Ingester) ingestNow(ctx context.Context, b *IngestBatch) (IngestResult, error) {
 	if err := checkBatch(b); err != nil {
 		return IngestResult{}, fmt.Errorf("ingest batch %s: %w", b.ID, err)
 	}
@@ -324,7 +420,7 @@ func (in *Ingester) IngestAll(ctx context.Context, bs []*IngestBatch) ([]IngestR
 	// Something in one batch spoilt the transaction: each batch on its own,
 	// so that the failure is that batch's alone.
 	for k, i := range at {
-		res[i], errs[i] = in.Ingest(ctx, bs[i])
+		res[i], errs[i] = in.ingestNow(ctx, bs[i])
 		if errs[i] != nil && !errors.Is(errs[i], ErrInvalid) {
 			for _, j := range at[k+1:] {
 				errs[j] = fmt.Errorf("ingest batch %s: not tried: %w", bs[j].ID, errs[i])

@@ -6,12 +6,14 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/google/uuid"
 
 	"whycall/store"
+	"whycall/store/storetest"
 )
 
 // snapshot is every stored row that ingest may change, as text, to compare
@@ -421,4 +423,72 @@ func genContacts(tb testing.TB, n int, start time.Time) []store.Contact {
 		cs[i] = c
 	}
 	return cs
+}
+
+func TestConcurrentIngestsAreEachStoredOnce(t *testing.T) {
+	s, in := collector(t)
+	const n = 40
+	batches := make([]*store.IngestBatch, n)
+	for i := range batches {
+		batches[i] = newBatch(t, genContacts(t, 5, time.Date(2026, 3, 2, 7, i, 0, 0, time.UTC)))
+	}
+	// Each batch is delivered twice at once, by two callers: one of them
+	// must get it accepted and the other a duplicate batch, whichever
+	// group of the writer each lands in.
+	type got struct {
+		i   int
+		res store.IngestResult
+		err error
+	}
+	out := make(chan got, 2*n)
+	var wg sync.WaitGroup
+	for i := range 2 * n {
+		wg.Go(func() {
+			res, err := in.Ingest(ctx, batches[i%n])
+			out <- got{i % n, res, err}
+		})
+	}
+	wg.Wait()
+	close(out)
+	accepted, twice := make([]int, n), make([]int, n)
+	for g := range out {
+		if g.err != nil {
+			t.Fatalf("batch %d: %v", g.i, g.err)
+		}
+		switch g.res {
+		case store.IngestResult{Accepted: 5}:
+			accepted[g.i]++
+		case store.IngestResult{Duplicate: 5, DuplicateBatch: true}:
+			twice[g.i]++
+		default:
+			t.Fatalf("batch %d: %+v", g.i, g.res)
+		}
+	}
+	for i := range n {
+		if accepted[i] != 1 || twice[i] != 1 {
+			t.Errorf("batch %d: accepted %d times, a duplicate %d times; want once each", i, accepted[i], twice[i])
+		}
+	}
+	var contacts int
+	if err := s.DB().QueryRowContext(ctx, `SELECT count(*) FROM contacts`).Scan(&contacts); err != nil {
+		t.Fatal(err)
+	}
+	if contacts != 5*n {
+		t.Errorf("%d contacts stored, want %d", contacts, 5*n)
+	}
+	verifyStore(t, s)
+}
+
+func TestIngestAfterCloseFailsAtOnce(t *testing.T) {
+	s := storetest.MustOpen(t, store.Options{Collector: true})
+	in, err := s.NewIngester()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := in.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := in.Ingest(ctx, newBatch(t, genContacts(t, 1, t0))); err == nil || !strings.Contains(err.Error(), "closed") {
+		t.Errorf("Ingest after Close = %v, want an error that says the ingester is closed", err)
+	}
 }
