@@ -189,9 +189,9 @@ func (s *Syncer) run(parent context.Context, dry bool) (Report, error) {
 	marked := make(chan error, 1)
 	go func() { marked <- s.mark(context.WithoutCancel(parent), st, acked, cancel) }()
 
-	// Senders: one for a collector, which stores batches one at a time
-	// anyway; two for a folder, so that one batch's fsyncs overlap the
-	// next one's.
+	// Senders: one for a collector, which answers a desk's batches in
+	// turn (it groups those of many desks); two for a folder, so that one
+	// batch's fsyncs overlap the next one's.
 	senders := 1
 	if _, ok := s.target.(*Folder); ok {
 		senders = 2

@@ -19,10 +19,11 @@ func newIngestCmd(a *app) *cobra.Command {
 		Use:   "ingest DIR",
 		Short: "Load new batch files from a shared sync folder into the database",
 		Long: `ingest reads the batch files that desks wrote to a shared folder with
-'whycall sync --to DIR' into the database (--db), one transaction per file,
-and remembers each file, so running it again (by hand or from cron) reads
-only new files. The same batch or contact revision twice changes nothing,
-and an older revision never overwrites a newer one.
+'whycall sync --to DIR' into the database (--db), each file all or nothing
+(many files share a transaction, for speed), and remembers each file, so
+running it again (by hand or from cron) reads only new files. The same
+batch or contact revision twice changes nothing, and an older revision
+never overwrites a newer one.
 
 A corrupt file, or one that is not a whycall batch, is reported and skipped;
 the rest is ingested all the same, and the exit status is 0. Files being
