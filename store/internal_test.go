@@ -20,25 +20,34 @@ func TestRecentAndDraftsWalkAnIndexWithoutSorting(t *testing.T) {
 		if name == "drafts" {
 			args = args[1:2]
 		}
-		rows, err := s.db.Query("EXPLAIN QUERY PLAN "+q, args...)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var plan []string
-		for rows.Next() {
-			var id, parent, notused int
-			var detail string
-			if err := rows.Scan(&id, &parent, &notused, &detail); err != nil {
-				t.Fatal(err)
-			}
-			plan = append(plan, detail)
-		}
-		rows.Close()
-		p := strings.Join(plan, "; ")
+		p := queryPlan(t, s, q, args...)
 		if !strings.Contains(p, "USING INDEX") || strings.Contains(p, "TEMP B-TREE") {
 			t.Errorf("%s plan %q: want an index walk without sorting", name, p)
 		}
 	}
+}
+
+// queryPlan is SQLite's plan for q with args, its steps joined by "; ".
+func queryPlan(tb testing.TB, s *Store, q string, args ...any) string {
+	tb.Helper()
+	rows, err := s.db.Query("EXPLAIN QUERY PLAN "+q, args...)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer rows.Close()
+	var plan []string
+	for rows.Next() {
+		var id, parent, notused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &notused, &detail); err != nil {
+			tb.Fatal(err)
+		}
+		plan = append(plan, detail)
+	}
+	if err := rows.Err(); err != nil {
+		tb.Fatal(err)
+	}
+	return strings.Join(plan, "; ")
 }
 
 func TestMigrations(t *testing.T) {

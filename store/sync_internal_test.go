@@ -18,21 +18,7 @@ func TestPendingWalksThePendingIndex(t *testing.T) {
 		if name == "count" {
 			args = nil
 		}
-		rows, err := s.db.Query("EXPLAIN QUERY PLAN "+q, args...)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var plan []string
-		for rows.Next() {
-			var id, parent, notused int
-			var detail string
-			if err := rows.Scan(&id, &parent, &notused, &detail); err != nil {
-				t.Fatal(err)
-			}
-			plan = append(plan, detail)
-		}
-		rows.Close()
-		if p := strings.Join(plan, "; "); !strings.Contains(p, "contacts_pending") || strings.Contains(p, "TEMP B-TREE") {
+		if p := queryPlan(t, s, q, args...); !strings.Contains(p, "contacts_pending") || strings.Contains(p, "TEMP B-TREE") {
 			t.Errorf("%s plan %q: want a walk of contacts_pending without sorting", name, p)
 		}
 	}
