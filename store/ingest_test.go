@@ -20,34 +20,14 @@ import (
 // before and after.
 func snapshot(tb testing.TB, s *store.Store) string {
 	tb.Helper()
-	var b strings.Builder
-	for _, q := range []string{
+	return storetest.Rows(tb, s.DB(),
 		`SELECT id, agent, team, site, channel, started_at, coalesce(ended_at, -1), reasons, primary_reason, outcome,
-			customer_ref, note, taxonomy_version, rev, updated_at, deleted, synced_rev FROM contacts ORDER BY id`,
+			customer_ref, note, taxonomy_version, rev, updated_at, deleted, synced_rev, coalesce(prev_at, -1)
+			FROM contacts ORDER BY id`,
+		`SELECT id, next_at FROM contact_next ORDER BY id`,
 		`SELECT day, team, reason_id, primary_n, secondary_n, handle_n, handle_ms, resolved_n, unresolved_n,
 			follow_up_n, escalated_n, unknown_n, ref_n FROM reason_days ORDER BY day, team, reason_id`,
-		`SELECT version, yaml FROM taxonomies ORDER BY version`,
-	} {
-		rows, err := s.DB().QueryContext(ctx, q)
-		if err != nil {
-			tb.Fatal(err)
-		}
-		cols, _ := rows.Columns()
-		vals := make([]any, len(cols))
-		ptrs := make([]any, len(cols))
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
-		for rows.Next() {
-			if err := rows.Scan(ptrs...); err != nil {
-				tb.Fatal(err)
-			}
-			fmt.Fprintln(&b, vals...)
-		}
-		rows.Close()
-		b.WriteString("--\n")
-	}
-	return b.String()
+		`SELECT version, yaml FROM taxonomies ORDER BY version`)
 }
 
 func verifyRollup(tb testing.TB, s *store.Store) {
