@@ -23,8 +23,7 @@ const (
 	prev_at)
 	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`
 	// A row that stops being a member (see neighbours.go) loses its
-	// neighbours here (its next_at by the trigger contact_next_leaves); a
-	// member's are set right by fixNeighbours.
+	// prev_at here; a member's is set right by fixNeighbours.
 	sqlUpdate = `UPDATE contacts SET agent = ?1, team = ?2, site = ?3, channel = ?4, started_at = ?5,
 	ended_at = ?6, reasons = ?7, primary_reason = ?8, outcome = ?9, customer_ref = ?10, note = ?11,
 	taxonomy_version = ?12, rev = ?13, updated_at = ?14, deleted = ?15,

@@ -750,32 +750,7 @@ func (in *Ingester) insert(cs []*Contact, nbs []links) error {
 		if err := stepZ(st); err != nil {
 			return fmt.Errorf("insert contacts: %w", err)
 		}
-		if err := in.insertNext(cs[:n], nbs[:n]); err != nil {
-			return err
-		}
 		cs, nbs = cs[n:], nbs[n:]
-	}
-	return nil
-}
-
-// insertNext stores the next_at of those of the new rows cs that have one.
-func (in *Ingester) insertNext(cs []*Contact, nbs []links) error {
-	var st *sqlite.Stmt
-	for i, c := range cs {
-		if !nbs[i].next.Valid {
-			continue
-		}
-		if st == nil {
-			var err error
-			if st, err = in.conn.Prepare(sqlPutNext); err != nil {
-				return err
-			}
-		}
-		st.BindText(1, c.ID)
-		st.BindInt64(2, nbs[i].next.Int64)
-		if err := stepZ(st); err != nil {
-			return fmt.Errorf("store next of %s: %w", c.ID, err)
-		}
 	}
 	return nil
 }
@@ -787,9 +762,8 @@ const ingestCols = `id, agent, team, site, channel, started_at, ended_at, reason
 
 // sqlIngestUpdate replaces a stored contact with a newer revision; its
 // parameters are bound as for an insert, the id first.
-// A row that stops being a member (see neighbours.go) loses its neighbours
-// here (its next_at by the trigger contact_next_leaves); a member's are set
-// right by fixNeighbours.
+// A row that stops being a member (see neighbours.go) loses its prev_at
+// here; a member's is set right by fixNeighbours.
 const sqlIngestUpdate = `UPDATE OR ROLLBACK contacts SET (` + ingestCols + `) =
 	(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17),
 	prev_at = CASE WHEN ?7 IS NOT NULL AND NOT ?16 AND ?11 <> '' THEN prev_at END WHERE id = ?1`

@@ -24,7 +24,6 @@ func snapshot(tb testing.TB, s *store.Store) string {
 		`SELECT id, agent, team, site, channel, started_at, coalesce(ended_at, -1), reasons, primary_reason, outcome,
 			customer_ref, note, taxonomy_version, rev, updated_at, deleted, synced_rev, coalesce(prev_at, -1)
 			FROM contacts ORDER BY id`,
-		`SELECT id, next_at FROM contact_next ORDER BY id`,
 		`SELECT day, team, reason_id, primary_n, secondary_n, handle_n, handle_ms, resolved_n, unresolved_n,
 			follow_up_n, escalated_n, unknown_n, ref_n FROM reason_days ORDER BY day, team, reason_id`,
 		`SELECT version, yaml FROM taxonomies ORDER BY version`)

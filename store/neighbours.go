@@ -13,30 +13,27 @@ import (
 	"zombiezen.com/go/sqlite"
 )
 
-// Each contact's neighbours by customer reference (migration 0003): for a
-// member — a finished, not deleted contact with a customer reference —
+// Each contact's previous neighbour by customer reference (migration 0003):
+// for a member — a finished, not deleted contact with a customer reference —
 // prev_at is the start of the latest other member with the same reference
-// that started strictly before it, and next_at the start of the earliest
-// one that started strictly after it; NULL when there is none, and NULL on
-// every contact that is not a member. prev_at is a column of contacts;
-// next_at lives in the narrow table contact_next (migration 0005), a row for
-// each member that has one, since it is the value a new contact changes on
-// an older row. With them the summary tells from a contact's own row (and
-// its contact_next row) whether any same-customer contact falls in its
-// repeat window, and searches the customer_ref index only for the few that
-// have one.
+// that started strictly before it; NULL when there is none, and NULL on
+// every contact that is not a member. With it the summary tells from a
+// contact's own row whether any same-customer contact falls in its repeat
+// window, and searches the customer_ref index only for the few that have
+// one. The next member is not stored (migration 0006): the summary finds it
+// with one search of that index, and a contact that arrives after its
+// customer's earlier ones then changes no older row.
 //
 // Contacts arrive out of order (a collector ingests batches from many
-// desks), so storing, deleting or re-referencing one contact can change its
-// neighbours' values too. Every write path records the (reference, start)
-// places it changes in a refSpans and calls fixNeighbours in the same
-// transaction, which reads the stored members around those places and
-// rewrites the values that are no longer right. The bulk paths call it
-// before inserting their new members and write those with their values, so
-// that a new row is written once (its next_at, if any, right after it).
-// Statements that rewrite a whole row clear prev_at when the row stops being
-// a member (see sqlUpdate), and the trigger contact_next_leaves drops its
-// next_at.
+// desks), so storing, deleting or re-referencing one contact can change the
+// prev_at of the members after it too. Every write path records the
+// (reference, start) places it changes in a refSpans and calls
+// fixNeighbours in the same transaction, which reads the stored members
+// around those places and rewrites the values that are no longer right. The
+// bulk paths call it before inserting their new members and write those
+// with their values, so that a new row is written once. Statements that
+// rewrite a whole row clear prev_at when the row stops being a member (see
+// sqlUpdate).
 
 // member reports whether c counts for its reference's neighbours.
 func member(c *Contact) bool {
@@ -81,8 +78,8 @@ func (r refSpans) add(ref string, at int64) {
 	r[ref] = [2]int64{at, at}
 }
 
-// links are a member's neighbours as stored in prev_at and contact_next.
-type links struct{ prev, next sql.NullInt64 }
+// links are a member's stored neighbours: prev_at.
+type links struct{ prev sql.NullInt64 }
 
 // refSpan is one reference's span of changed starts.
 type refSpan struct {
@@ -127,39 +124,15 @@ const sqlMembersFromLatest = `SELECT rowid, started_at FROM contacts
 		WHERE member_ref = ?1 AND started_at < ?2 ORDER BY started_at DESC LIMIT 1), ?2)
 	ORDER BY started_at`
 
-// The statements that set the neighbours of stored members given as a JSON
-// array of [rowid, prev, next, set prev, set next] (null for none): prev_at
-// where "set prev" is 1, next_at (a row of contact_next, none for null)
-// where "set next" is 1, and only where the value differs, so that a row
-// that is right is not written.
-const (
-	sqlSetPrevs = `UPDATE contacts SET prev_at = u.value->>1
-	FROM json_each(?1) AS u WHERE contacts.rowid = u.value->>0 AND u.value->>3 AND prev_at IS NOT u.value->>1`
-	sqlSetNexts = `INSERT INTO contact_next (id, next_at) SELECT c.id, u.value->>2
-	FROM json_each(?1) AS u JOIN contacts AS c ON c.rowid = u.value->>0
-	WHERE u.value->>4 AND u.value->>2 IS NOT NULL
-	ON CONFLICT (id) DO UPDATE SET next_at = excluded.next_at WHERE next_at IS NOT excluded.next_at`
-	sqlDropNexts = `DELETE FROM contact_next WHERE id IN (SELECT c.id
-	FROM json_each(?1) AS u JOIN contacts AS c ON c.rowid = u.value->>0
-	WHERE u.value->>4 AND u.value->>2 IS NULL)`
-)
+// sqlSetPrevs sets prev_at of stored members given as a JSON array of
+// [rowid, prev] (null for none), only where the value differs, so that a
+// row that is right is not written.
+const sqlSetPrevs = `UPDATE contacts SET prev_at = u.value->>1
+	FROM json_each(?1) AS u WHERE contacts.rowid = u.value->>0 AND prev_at IS NOT u.value->>1`
 
-// The ingester's statements for one member's neighbours (?1 rowid, ?2
-// prev, ?3 next), each writing only a value that differs.
-const (
-	sqlSetPrevOne = `UPDATE contacts SET prev_at = ?2 WHERE rowid = ?1 AND prev_at IS NOT ?2`
-	sqlSetNextOne = `INSERT INTO contact_next (id, next_at) SELECT id, ?3 FROM contacts WHERE rowid = ?1
-	ON CONFLICT (id) DO UPDATE SET next_at = excluded.next_at WHERE next_at IS NOT excluded.next_at`
-	sqlDropNextOne = `DELETE FROM contact_next WHERE id = (SELECT id FROM contacts WHERE rowid = ?1)`
-)
-
-// sqlPutNext stores the next_at (?2) of a new row (?1 its id).
-const sqlPutNext = `INSERT INTO contact_next (id, next_at) VALUES (?1, ?2)
-	ON CONFLICT (id) DO UPDATE SET next_at = excluded.next_at WHERE next_at IS NOT excluded.next_at`
-
-// sqlPutNexts is sqlPutNext for a JSON array of [id, next].
-const sqlPutNexts = `INSERT INTO contact_next (id, next_at) SELECT value->>0, value->>1 FROM json_each(?1) WHERE true
-	ON CONFLICT (id) DO UPDATE SET next_at = excluded.next_at WHERE next_at IS NOT excluded.next_at`
+// sqlSetPrevOne is sqlSetPrevs for one member (?1 rowid, ?2 prev), for the
+// ingester.
+const sqlSetPrevOne = `UPDATE contacts SET prev_at = ?2 WHERE rowid = ?1 AND prev_at IS NOT ?2`
 
 // spanRow is one member of a span: stored (rowid > 0) or about to be
 // inserted (rowid −1 − its index among the new members).
@@ -169,12 +142,10 @@ type spanRow struct {
 }
 
 // setLinks is what a fix-up writes to a stored member: its right
-// neighbours, the previous one where setPrev and the next one where setNext
-// (a member on the edge of a span keeps the value on its far side).
+// neighbours.
 type setLinks struct {
-	rowid            int64
-	links            links
-	setPrev, setNext bool
+	rowid int64
+	links links
 }
 
 // neighbourConn runs a fix-up's statements on the writing connection.
@@ -185,7 +156,7 @@ type neighbourConn interface {
 	setNeighbours(rows []setLinks) error
 }
 
-// fixNeighbours sets prev_at and next_at right around every place in r. It
+// fixNeighbours sets prev_at right around every place in r. It
 // runs inside the write transaction: after the rows were written, or before
 // members are inserted, whose places are then passed as fresh (each must be
 // in r): their links are returned (in order) to be written with them. The
@@ -197,8 +168,14 @@ func fixNeighbours(conn neighbourConn, r refSpans, fresh []refKey) ([]links, err
 	spans := make([]refSpan, 0, len(r))
 	index := make(map[string]int, len(r))
 	for ref, s := range r {
-		index[ref] = len(spans)
 		spans = append(spans, refSpan{ref, s[0], s[1]})
+	}
+	// In reference order, the searches of the customer_ref index go from
+	// one page to the next instead of all over it: much of each search then
+	// finds its pages in the CPU's caches.
+	slices.SortFunc(spans, func(a, b refSpan) int { return strings.Compare(a.ref, b.ref) })
+	for i, s := range spans {
+		index[s.ref] = i
 	}
 	rows := make([]spanRow, 0, 2*len(spans)+len(fresh))
 	for i, k := range fresh {
@@ -222,7 +199,7 @@ func fixNeighbours(conn neighbourConn, r refSpans, fresh []refKey) ([]links, err
 			end++
 		}
 		s := spans[rows[0].span]
-		stored = spanNeighbours(rows[:end], s.lo, s.hi, out, stored)
+		stored = spanNeighbours(rows[:end], s.lo, out, stored)
 		rows = rows[end:]
 	}
 	if len(stored) > 0 {
@@ -235,29 +212,25 @@ func fixNeighbours(conn neighbourConn, r refSpans, fresh []refKey) ([]links, err
 
 // spanNeighbours computes the neighbours of the members of one span (rows,
 // in start order: every member from the latest one before lo to the
-// earliest one after hi). A new member's go into fresh; a stored one's are
+// earliest ones after hi). A new member's go into fresh; a stored one's are
 // appended to stored, which is returned. A member before lo keeps its
-// prev_at and one after hi its next_at: nothing changed on their far side.
-func spanNeighbours(rows []spanRow, lo, hi int64, fresh []links, stored []setLinks) []setLinks {
+// prev_at: nothing changed before it.
+func spanNeighbours(rows []spanRow, lo int64, fresh []links, stored []setLinks) []setLinks {
 	for i := 0; i < len(rows); {
 		// rows[i:j] start at the same time.
 		j := i + 1
 		for j < len(rows) && rows[j].start == rows[i].start {
 			j++
 		}
-		at := rows[i].start
 		var want links
 		if i > 0 {
 			want.prev = sql.NullInt64{Int64: rows[i-1].start, Valid: true}
 		}
-		if j < len(rows) {
-			want.next = sql.NullInt64{Int64: rows[j].start, Valid: true}
-		}
 		for _, r := range rows[i:j] {
 			if r.rowid < 0 {
 				fresh[-1-r.rowid] = want
-			} else {
-				stored = append(stored, setLinks{rowid: r.rowid, links: want, setPrev: at >= lo, setNext: at <= hi})
+			} else if r.start >= lo {
+				stored = append(stored, setLinks{rowid: r.rowid, links: want})
 			}
 		}
 		i = j
@@ -323,22 +296,11 @@ func (c sqlNeighbours) setNeighbours(rows []setLinks) error {
 		if i > 0 {
 			b.WriteByte(',')
 		}
-		fmt.Fprintf(&b, "[%d,%s,%s,%d,%d]", r.rowid, jsonInt(r.links.prev), jsonInt(r.links.next), b2i(r.setPrev), b2i(r.setNext))
+		fmt.Fprintf(&b, "[%d,%s]", r.rowid, jsonInt(r.links.prev))
 	}
 	b.WriteByte(']')
-	for _, q := range []string{sqlSetPrevs, sqlSetNexts, sqlDropNexts} {
-		if _, err := c.tx.ExecContext(c.ctx, q, b.String()); err != nil {
-			return driverError(err)
-		}
-	}
-	return nil
-}
-
-func b2i(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
+	_, err := c.tx.ExecContext(c.ctx, sqlSetPrevs, b.String())
+	return driverError(err)
 }
 
 func jsonInt(v sql.NullInt64) string {
@@ -401,33 +363,15 @@ func walkZ(walk *sqlite.Stmt, span int, s refSpan, row func(spanRow)) (err error
 }
 
 func (c zNeighbours) setNeighbours(rows []setLinks) error {
-	var sts [3]*sqlite.Stmt // prev, next, no next
-	for i, q := range []string{sqlSetPrevOne, sqlSetNextOne, sqlDropNextOne} {
-		st, err := c.conn.Prepare(q)
-		if err != nil {
-			return err
-		}
-		sts[i] = st
+	st, err := c.conn.Prepare(sqlSetPrevOne)
+	if err != nil {
+		return err
 	}
 	for _, r := range rows {
-		if r.setPrev {
-			st := sts[0]
-			st.BindInt64(1, r.rowid)
-			bindNullInt64Z(st, 2, r.links.prev)
-			if err := stepZ(st); err != nil {
-				return err
-			}
-		}
-		if r.setNext {
-			st := sts[2]
-			if r.links.next.Valid {
-				st = sts[1]
-				st.BindInt64(3, r.links.next.Int64)
-			}
-			st.BindInt64(1, r.rowid)
-			if err := stepZ(st); err != nil {
-				return err
-			}
+		st.BindInt64(1, r.rowid)
+		bindNullInt64Z(st, 2, r.links.prev)
+		if err := stepZ(st); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -441,34 +385,27 @@ func bindNullInt64Z(st *sqlite.Stmt, param int, v sql.NullInt64) {
 	}
 }
 
-// VerifyNeighbours recomputes every contact's prev_at and next_at from the
-// contacts themselves and compares them with the stored ones; the error
-// lists the contacts that differ.
+// VerifyNeighbours recomputes every contact's prev_at from the contacts
+// themselves and compares it with the stored one; the error lists the
+// contacts that differ.
 func (s *Store) VerifyNeighbours(ctx context.Context) error {
 	type stored struct {
-		id, ref          string
-		start            int64
-		member           bool
-		prev, next       sql.NullInt64
-		wantPrev, wantNx sql.NullInt64
+		id, ref        string
+		start          int64
+		member         bool
+		prev, wantPrev sql.NullInt64
 	}
 	var all []stored
-	var orphans int
 	err := s.read(ctx, func(tx *sql.Tx) error {
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM contact_next AS n
-			WHERE NOT EXISTS (SELECT 1 FROM contacts AS c WHERE c.id = n.id)`).Scan(&orphans); err != nil {
-			return driverError(err)
-		}
-		rows, err := tx.QueryContext(ctx, `SELECT c.id, c.customer_ref, c.started_at,
-			c.customer_ref <> '' AND c.ended_at IS NOT NULL AND c.deleted = 0, c.prev_at, n.next_at
-			FROM contacts AS c LEFT JOIN contact_next AS n ON n.id = c.id`)
+		rows, err := tx.QueryContext(ctx, `SELECT id, customer_ref, started_at,
+			customer_ref <> '' AND ended_at IS NOT NULL AND deleted = 0, prev_at FROM contacts`)
 		if err != nil {
 			return driverError(err)
 		}
 		defer rows.Close()
 		for rows.Next() {
 			var c stored
-			if err := rows.Scan(&c.id, &c.ref, &c.start, &c.member, &c.prev, &c.next); err != nil {
+			if err := rows.Scan(&c.id, &c.ref, &c.start, &c.member, &c.prev); err != nil {
 				return err
 			}
 			all = append(all, c)
@@ -479,7 +416,7 @@ func (s *Store) VerifyNeighbours(ctx context.Context) error {
 		return fmt.Errorf("verify neighbours: %w", err)
 	}
 	// Every member's starts by reference, sorted; then each member's
-	// neighbours are the starts on either side of its own.
+	// previous one is the start before its own.
 	starts := map[string][]int64{}
 	for _, c := range all {
 		if c.member {
@@ -490,25 +427,17 @@ func (s *Store) VerifyNeighbours(ctx context.Context) error {
 		slices.Sort(ts)
 	}
 	var diffs []string
-	if orphans > 0 {
-		diffs = append(diffs, fmt.Sprintf("%d next_at rows of contacts that do not exist", orphans))
-	}
 	for i := range all {
 		c := &all[i]
 		if c.member {
 			ts := starts[c.ref]
-			lo, _ := slices.BinarySearch(ts, c.start)
-			hi, _ := slices.BinarySearch(ts, c.start+1)
-			if lo > 0 {
+			if lo, _ := slices.BinarySearch(ts, c.start); lo > 0 {
 				c.wantPrev = sql.NullInt64{Int64: ts[lo-1], Valid: true}
 			}
-			if hi < len(ts) {
-				c.wantNx = sql.NullInt64{Int64: ts[hi], Valid: true}
-			}
 		}
-		if c.prev != c.wantPrev || c.next != c.wantNx {
-			diffs = append(diffs, fmt.Sprintf("contact %s (member %t, started %d): stored prev %s next %s, recount prev %s next %s",
-				c.id, c.member, c.start, nullString(c.prev), nullString(c.next), nullString(c.wantPrev), nullString(c.wantNx)))
+		if c.prev != c.wantPrev {
+			diffs = append(diffs, fmt.Sprintf("contact %s (member %t, started %d): stored prev %s, recount prev %s",
+				c.id, c.member, c.start, nullString(c.prev), nullString(c.wantPrev)))
 		}
 	}
 	return recountDiffs("verify neighbours", "contacts", diffs)

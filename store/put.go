@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -76,9 +75,6 @@ func (s *Store) putMany(ctx context.Context, cs []Contact) error {
 				return err
 			}
 		}
-		if err := p.putNexts(); err != nil {
-			return err
-		}
 		if p.stored {
 			if _, err := s.fixNeighbours(ctx, tx, p.spans, nil); err != nil {
 				return err
@@ -108,7 +104,6 @@ type putter struct {
 	d        *delta
 	spans    refSpans // every place a member came, went or moved
 	links    []links  // the new contacts' neighbours
-	nexts    []string // [id,next] JSON of the inserted contacts that have a next
 	stored   bool     // some ids were stored already
 	ins, upd *sql.Stmt
 	chunk    *sql.Stmt
@@ -161,32 +156,14 @@ func (p *putter) putChunk(cs []Contact, ls []links) (bool, error) {
 		return false, driverError(err)
 	}
 	for i := range cs {
-		p.inserted(&cs[i], ls[i])
+		p.inserted(&cs[i])
 	}
 	return true, nil
 }
 
-// inserted counts a contact the putter inserted, and remembers its next_at
-// for putNexts.
-func (p *putter) inserted(c *Contact, l links) {
+// inserted counts a contact the putter inserted.
+func (p *putter) inserted(c *Contact) {
 	p.d.add(c, +1)
-	if l.next.Valid {
-		id, _ := json.Marshal(c.ID)
-		p.nexts = append(p.nexts, fmt.Sprintf("[%s,%d]", id, l.next.Int64))
-	}
-}
-
-// putNexts stores the next_at of the inserted contacts (see inserted).
-func (p *putter) putNexts() error {
-	if len(p.nexts) == 0 {
-		return nil
-	}
-	_, err := p.tx.ExecContext(p.ctx, sqlPutNexts, "["+strings.Join(p.nexts, ",")+"]")
-	p.nexts = p.nexts[:0]
-	if err != nil {
-		return fmt.Errorf("store next contacts: %w", driverError(err))
-	}
-	return nil
 }
 
 func (p *putter) putOne(c *Contact, l links) error {
@@ -200,7 +177,7 @@ func (p *putter) putOne(c *Contact, l links) error {
 	if n, err := res.RowsAffected(); err != nil {
 		return driverError(err)
 	} else if n == 1 {
-		p.inserted(c, l)
+		p.inserted(c)
 		return nil
 	}
 	p.stored = true

@@ -19,11 +19,12 @@ import (
 // reason_days rollup (a few hundred rows for a month); figures that need the
 // contacts themselves read one day's contacts through the started_at index.
 // Each contact's row tells whether any same-customer contact falls in its
-// repeat window (prev_at, and next_at in its contact_next row; see
-// neighbours.go): only the one in
-// eight or so that has one searches the customer_ref index for them. That
-// search, once per contact of the day and of the cohort day, was 60 % of a
-// summary's time (16,000 searches on 1M contacts).
+// look-back window (prev_at; see neighbours.go): only the one in eight or so
+// that has one searches the customer_ref index for them. That search, once
+// per contact of the day, was 60 % of a summary's time (16,000 searches on
+// 1M contacts). The look-ahead of the cohort day finds each contact's next
+// one in that index, which is one search as cheap as reading a stored
+// value from another table.
 //
 // These reads go through zombiezen's direct API on a read-only connection
 // of their own rather than through database/sql: reading a day's 11,000
@@ -428,13 +429,17 @@ func windowSQL(after bool) string {
 	return `p.started_at >= c.started_at - :before AND p.started_at < c.started_at`
 }
 
+// nextSQL is the start of c's next same-reference contact, NULL when there
+// is none: the earliest of the members whose previous one (prev_at) is c's
+// start, found in the index contacts_prev (migration 0006).
+const nextSQL = `(SELECT min(p.started_at) FROM contacts p WHERE p.prev_at = c.started_at AND p.customer_ref = c.customer_ref)`
+
 // nearSQL is the condition for c having a same-reference contact in its
-// look-back (or look-ahead) window, from its own row: prev_at and next_at
-// (nx.next_at, joined by rangeSQL) are its nearest ones (see
-// neighbours.go), NULL when there is none.
+// look-back (or look-ahead) window: its prev_at (see neighbours.go), or its
+// next one (nextSQL), is in the window.
 func nearSQL(after bool) string {
 	if after {
-		return `nx.next_at <= c.started_at + :after`
+		return nextSQL + ` <= c.started_at + :after`
 	}
 	return `c.prev_at >= c.started_at - :before`
 }
@@ -454,12 +459,7 @@ func neighboursSQL(after, transfers bool) string {
 
 // rangeSQL selects c's rows, with the parameters shared by the queries.
 func rangeSQL(q ContactQuery) (string, []summaryParam) {
-	from := ` FROM contacts c`
-	if q.After > 0 {
-		// The look-ahead needs each contact's next one (migration 0005).
-		from += ` LEFT JOIN contact_next nx ON nx.id = c.id`
-	}
-	where := from + ` WHERE c.started_at >= :from AND c.started_at < :to AND c.ended_at IS NOT NULL AND c.deleted = 0`
+	where := ` FROM contacts c WHERE c.started_at >= :from AND c.started_at < :to AND c.ended_at IS NOT NULL AND c.deleted = 0`
 	params := []summaryParam{{":from", q.From.UnixMilli()}, {":to", q.To.UnixMilli()}}
 	if q.Team != "" {
 		where += ` AND c.team = :team`
@@ -612,21 +612,21 @@ type ReasonCohort struct {
 
 // cohortSQL counts, per primary reason, the contacts q selects and those
 // with no later same-reference contact in q.After (transfers aside). From
-// its next_at (contact_next) a contact is resolved when its next contact is
-// outside the window, and not resolved when that next one is in the window
-// and cannot be a transfer, as it started more than the transfer gap after
-// this one ended (so did every later one). Only the rest search the
-// customer_ref index.
+// its next contact (nextSQL, as next_at) a contact is resolved when that
+// one is outside the window, and not resolved when it is in the window and
+// cannot be a transfer, as it started more than the transfer gap after this
+// one ended (so did every later one). Only the rest search the
+// customer_ref index again.
 func cohortSQL(q ContactQuery) (string, []summaryParam) {
 	returned := `0`
 	if q.TransferGap >= 0 {
 		cond := sameRef + ` AND ` + windowSQL(true) + ` AND NOT ` + transferSQL(true)
-		returned = `CASE WHEN nx.next_at - c.ended_at > :gap THEN 0
+		returned = `CASE WHEN c.next_at - c.ended_at > :gap THEN 0
 			ELSE NOT EXISTS (SELECT 1 FROM contacts p WHERE ` + cond + `) END`
 	}
 	where, args := rangeSQL(q)
-	return `SELECT c.primary_reason, count(*), sum(CASE WHEN ` + nearSQL(true) + ` THEN ` + returned + ` ELSE 1 END)` +
-		where + ` GROUP BY c.primary_reason`, args
+	return `SELECT c.primary_reason, count(*), sum(CASE WHEN c.next_at <= c.started_at + :after THEN ` + returned + ` ELSE 1 END)
+		FROM (SELECT c.*, ` + nextSQL + ` AS next_at` + where + `) c GROUP BY c.primary_reason`, args
 }
 
 // ReasonCohorts measures first-contact resolution on the contacts with a
@@ -727,7 +727,7 @@ func (r *SummaryReader) SummaryPlans(ctx context.Context) (map[string][]string, 
 	add("cohort contacts with later same-ref contacts", cohort, contactsSQL)
 	add("cohort counts with later same-ref contacts", cohort, cohortSQL)
 	cohort.TransferGap = -1
-	add("cohort counts from next_at alone, no transfers", cohort, cohortSQL)
+	add("cohort counts from the next contact alone, no transfers", cohort, cohortSQL)
 
 	conn, err := r.conn()
 	if err != nil {
