@@ -320,8 +320,9 @@ func TestSummaryQueriesUseIndexes(t *testing.T) {
 }
 
 // CheckSummaryPlans fails t if a plan scans contacts without an index, or
-// reads the day through anything but the started_at index and earlier or
-// later contacts through anything but the customer_ref index.
+// reads the day through anything but the started_at index, earlier or
+// later contacts through anything but the customer_ref index, or the next
+// members through anything but the prev_at index alone.
 func CheckSummaryPlans(t testing.TB, plans map[string][]string) {
 	t.Helper()
 	if len(plans) < 5 {
@@ -340,6 +341,9 @@ func CheckSummaryPlans(t testing.TB, plans map[string][]string) {
 		}
 		if strings.Contains(name, "same-ref") && !strings.Contains(all, "SEARCH p USING INDEX contacts_ref") {
 			t.Errorf("%s: same-ref contacts not found through contacts_ref:\n%s", name, all)
+		}
+		if strings.Contains(name, "next members") && !strings.Contains(all, "USING COVERING INDEX contacts_prev") {
+			t.Errorf("%s: next members not read from contacts_prev alone:\n%s", name, all)
 		}
 		if strings.HasPrefix(name, "rollup") && !strings.Contains(all, "SEARCH reason_days USING PRIMARY KEY") {
 			t.Errorf("%s: rollup not read by its key:\n%s", name, all)
