@@ -12,13 +12,14 @@ import (
 	"whycall/store/storetest"
 )
 
-// neighbours reads prev_at of contact id, and the start of its next member,
-// as the summary finds it in the customer_ref index (NULL on a contact that
-// is not a member).
+// neighbours reads prev_at of contact id, and the start of its next member
+// as the summary finds it: the members whose prev_at is its start (NULL on a
+// contact that is not a member).
 func neighbours(tb testing.TB, s *store.Store, id string) (prev, next sql.NullInt64) {
 	tb.Helper()
-	if err := s.DB().QueryRowContext(ctx, `SELECT c.prev_at, (SELECT min(p.started_at) FROM contacts AS p
-		WHERE p.member_ref = c.member_ref AND p.started_at > c.started_at) FROM contacts AS c WHERE c.id = ?`, id).Scan(&prev, &next); err != nil {
+	if err := s.DB().QueryRowContext(ctx, `SELECT c.prev_at, CASE WHEN c.member_ref IS NOT NULL THEN (SELECT min(p.started_at)
+		FROM contacts AS p WHERE p.prev_at = c.started_at AND p.customer_ref = c.customer_ref) END
+		FROM contacts AS c WHERE c.id = ?`, id).Scan(&prev, &next); err != nil {
 		tb.Fatal(err)
 	}
 	return prev, next

@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"sync"
@@ -416,5 +417,98 @@ func TestReasonNotesNewestFirst(t *testing.T) {
 	all, _ := r.ReasonNotes(ctx, "", "late", d0, d0.Add(24*time.Hour), 10)
 	if len(all) != 6 {
 		t.Errorf("all teams: %d notes", len(all))
+	}
+}
+
+// The cohort's measured resolution, counted from the index of previous
+// contacts, must equal a recount from the contacts themselves: whatever the
+// order the contacts came in, with contacts at the same minute, drafts,
+// deletions, calls handed over between agents and other teams' contacts.
+func TestReasonCohortsEqualARecount(t *testing.T) {
+	ctx := context.Background()
+	rnd := rand.New(rand.NewPCG(7, 11))
+	s := storetest.MustOpen(t, store.Options{Location: sumOslo})
+	start := time.Date(2026, 3, 2, 8, 0, 0, 0, sumOslo)
+	var all []store.Contact
+	for i := range 1500 {
+		at := start.Add(time.Duration(rnd.IntN(20*24*60)) * time.Minute) // many share a minute
+		c := sumContact(fmt.Sprintf("c%05d", i), at, []string{"north", "south"}[rnd.IntN(2)],
+			fmt.Sprintf("ref%d", rnd.IntN(150)), fmt.Sprintf("r%d", rnd.IntN(6)))
+		c.Agent = fmt.Sprintf("a%d", rnd.IntN(3))
+		c.EndedAt = at.Add(time.Duration(1+rnd.IntN(8)) * time.Minute)
+		switch rnd.IntN(20) {
+		case 0:
+			c.CustomerRef = ""
+		case 1:
+			c.EndedAt = time.Time{} // a draft
+		case 2:
+			c.Deleted = true
+		}
+		all = append(all, c)
+	}
+	rnd.Shuffle(len(all), func(i, j int) { all[i], all[j] = all[j], all[i] })
+	for i := 0; i < len(all); i += 100 { // in batches, out of order
+		sumPut(t, s, all[i:min(i+100, len(all))]...)
+	}
+	if err := s.VerifyNeighbours(ctx); err != nil {
+		t.Fatal(err)
+	}
+	member := func(c *store.Contact) bool { return c.CustomerRef != "" && !c.EndedAt.IsZero() && !c.Deleted }
+	recount := func(q store.ContactQuery) []string {
+		counts := map[string][2]int{}
+		for i := range all {
+			c := &all[i]
+			if !member(c) || c.StartedAt.Before(q.From) || !c.StartedAt.Before(q.To) || (q.Team != "" && c.Team != q.Team) {
+				continue
+			}
+			returned := false
+			for j := range all {
+				p := &all[j]
+				if !member(p) || p.CustomerRef != c.CustomerRef || !p.StartedAt.After(c.StartedAt) ||
+					p.StartedAt.After(c.StartedAt.Add(q.After)) {
+					continue
+				}
+				if q.TransferGap >= 0 && p.Agent != c.Agent && p.StartedAt.Sub(c.EndedAt) <= q.TransferGap {
+					continue // the same call, handed over
+				}
+				returned = true
+			}
+			n := counts[c.Reasons[0]]
+			n[0]++
+			if !returned {
+				n[1]++
+			}
+			counts[c.Reasons[0]] = n
+		}
+		var out []string
+		for r, n := range counts {
+			out = append(out, fmt.Sprintf("%s %d/%d", r, n[1], n[0]))
+		}
+		slices.Sort(out)
+		return out
+	}
+	r := sumReader(t, s)
+	for _, q := range []store.ContactQuery{
+		{From: start, To: start.Add(24 * time.Hour), After: 7 * 24 * time.Hour, TransferGap: 2 * time.Minute},
+		{From: start.Add(3 * 24 * time.Hour), To: start.Add(5 * 24 * time.Hour), After: 7 * 24 * time.Hour, TransferGap: 2 * time.Minute, Team: "north"},
+		{From: start.Add(10 * 24 * time.Hour), To: start.Add(11 * 24 * time.Hour), After: 2 * 24 * time.Hour, TransferGap: -1},
+		{From: start.Add(6 * time.Hour), To: start.Add(18 * 24 * time.Hour), After: 24 * time.Hour, TransferGap: 5 * time.Minute},
+	} {
+		cs, err := r.ReasonCohorts(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		returned := 0
+		for _, c := range cs {
+			got = append(got, fmt.Sprintf("%s %d/%d", c.Reason, c.Resolved, c.Contacts))
+			returned += c.Contacts - c.Resolved
+		}
+		if want := recount(q); !slices.Equal(got, want) {
+			t.Errorf("%+v:\ngot  %v\nwant %v", q, got, want)
+		}
+		if returned == 0 {
+			t.Errorf("%+v: no contact came back: the data tests nothing", q)
+		}
 	}
 }
