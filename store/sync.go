@@ -37,8 +37,8 @@ type Outbox struct {
 	rd      *direct // reads
 }
 
-// NewOutbox opens the Outbox's connection to s's database. On a desk it
-// never checkpoints, like the Store's own connections.
+// NewOutbox opens the Outbox's connections to s's database. On a desk they
+// never checkpoint, like the Store's own connections.
 func (s *Store) NewOutbox() (*Outbox, error) {
 	var pragmas []string
 	if !s.opt.Collector {
