@@ -189,13 +189,11 @@ func (s *Syncer) run(parent context.Context, dry bool) (Report, error) {
 	marked := make(chan error, 1)
 	go func() { marked <- s.mark(context.WithoutCancel(parent), st, acked, cancel) }()
 
-	// Senders: one for a collector, which answers a desk's batches in
-	// turn (it groups those of many desks); two for a folder, so that one
-	// batch's fsyncs overlap the next one's.
-	senders := 1
-	if _, ok := s.target.(*Folder); ok {
-		senders = 2
-	}
+	// Two senders: to a folder, so that one batch's fsyncs overlap the
+	// next one's; to a collector, so that it has the next batch of a desk
+	// with a backlog at hand while it stores one, and stores them together
+	// (a desk's 1M pending contacts over loopback: 35 -> 26 s).
+	senders := 2
 	var (
 		wg      sync.WaitGroup
 		errOnce sync.Once
