@@ -95,6 +95,19 @@ func cpuMeter(b *testing.B) func() {
 	}
 }
 
+// benchKeys times m's Update of msgs in turn, each with the View that
+// follows, per op, with allocations and process CPU.
+func benchKeys(b *testing.B, m *Model, msgs []tea.Msg) {
+	b.ReportAllocs()
+	b.ResetTimer()
+	defer cpuMeter(b)()
+	for i := range b.N {
+		next, _ := m.Update(msgs[i%len(msgs)])
+		m = next.(*Model)
+		_ = m.View()
+	}
+}
+
 // benchTaxonomies are the reason trees the screen must be fast with.
 func benchTaxonomies(b *testing.B) []struct {
 	name string
@@ -135,14 +148,7 @@ func BenchmarkHotkey(b *testing.B) {
 			for i, k := range navKeys {
 				keys[i] = keyMsg(k)
 			}
-			b.ReportAllocs()
-			b.ResetTimer()
-			defer cpuMeter(b)()
-			for i := range b.N {
-				next, _ := m.Update(keys[i%len(keys)])
-				m = next.(*Model)
-				_ = m.View()
-			}
+			benchKeys(b, m, keys)
 		})
 	}
 }

@@ -68,14 +68,7 @@ func BenchmarkSummaryScreen(b *testing.B) {
 				msgs[i] = keyMsg(k)
 				m = drive(m, msgs[i]) // compute what the keys show once
 			}
-			b.ReportAllocs()
-			b.ResetTimer()
-			defer cpuMeter(b)()
-			for i := range b.N {
-				next, _ := m.Update(msgs[i%len(msgs)])
-				m = next.(*Model)
-				_ = m.View()
-			}
+			benchKeys(b, m, msgs)
 		})
 	}
 }
