@@ -213,7 +213,10 @@ func (s *Syncer) run(parent context.Context, dry bool) (Report, error) {
 					})
 					continue
 				}
-				if err := s.deliver(ctx, o, st, acked); err != nil {
+				// A batch in flight is not cut off when the other sender
+				// fails (ctx): the target may have stored it, and its
+				// answer marks it sent. Only the caller's ctx stops it.
+				if err := s.deliver(parent, o, st, acked); err != nil {
 					errOnce.Do(func() { sendErr = err })
 					cancel()
 				}
