@@ -55,7 +55,7 @@ var messages = map[string][3]string{
 	"owners":                      {"Per eier", "Per ägare", "By owner"},
 	"praise":                      {"Ros og forslag", "Beröm och förslag", "Praise and suggestions"},
 	"praise_col":                  {"Ros", "Beröm", "Praise"},
-	"praise_short":                {"ros %d", "beröm %d", "praise %d"},
+	"praise_short":                {"ros %s", "beröm %s", "praise %s"},
 	"no_praise":                   {"ingen ros eller forslag", "inget beröm eller förslag", "no praise or suggestions"},
 	"health":                      {"Taksonomihelse", "Taxonomihälsa", "Taxonomy health"},
 	"health_line":                 {"«annet» %s · ubrukte årsaker (%d d): %s · ukjent løst-status %s · kunderef %s", "”annat” %s · oanvända orsaker (%d d): %s · okänd lösningsstatus %s · kundref %s", "“other” %s · reasons unused (%d d): %s · unknown outcome %s · customer ref %s"},

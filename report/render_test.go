@@ -95,6 +95,34 @@ func TestTextFitsOneHundredColumns(t *testing.T) {
 	})
 }
 
+func TestTextNeverCutsNumbers(t *testing.T) {
+	f := handMade(t)
+	for _, lang := range []string{"nb", "sv", "en"} {
+		for _, width := range []int{100, 80} {
+			o := handOptions()
+			o.Lang = lang
+			s := f.summarize(handDay, o)
+			// A 90-day range on a big collector: counts, minutes and praise
+			// wider than the columns are made for.
+			s.Reasons[0].Count = 1234567
+			s.Owners[0].Count, s.Owners[0].Minutes, s.Owners[0].Praise = 2345678, 12345678, 12345
+			out := string(render(t, s, FormatText, TextOptions{Width: width}))
+			p := printer{lang}
+			for _, want := range []string{p.num(1234567), p.num(2345678), p.num(12345678) + " min",
+				p.msgf("praise_short", p.num(12345))} {
+				if !strings.Contains(out, want) {
+					t.Errorf("%s at %d columns: %q is not shown whole:\n%s", lang, width, want, out)
+				}
+			}
+			for i, line := range strings.Split(out, "\n") {
+				if w := ansi.StringWidth(line); w > width {
+					t.Errorf("%s: line %d is %d columns, more than %d: %q", lang, i+1, w, width, line)
+				}
+			}
+		}
+	}
+}
+
 func TestJSONHasTheDocumentedFields(t *testing.T) {
 	f := handMade(t)
 	var v map[string]any

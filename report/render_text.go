@@ -103,11 +103,40 @@ func cell(s string, w int, right bool) string {
 	return s + gap
 }
 
-// textColumn is one column of the reason table.
+// textColumn is one column of a text table.
 type textColumn struct {
 	key   string
 	width int
 	right bool
+	// keep marks a column whose cells must never be cut (numbers): it
+	// widens to its widest cell, taking the columns from the text columns.
+	keep bool
+}
+
+// minTextColumn is the narrowest a text column gets to make room for
+// numbers.
+const minTextColumn = 8
+
+// fitColumns widens every keep column to its widest cell in rows (cells by
+// column key). When the table is then wider than room columns, it takes
+// the difference from the columns listed in shrink, in that order, down to
+// minTextColumn each; their cells are cut.
+func fitColumns(cols []textColumn, rows []map[string]string, room int, shrink ...int) {
+	total := len(cols) - 1 // the spaces between columns
+	for i := range cols {
+		c := &cols[i]
+		for _, r := range rows {
+			if w := ansi.StringWidth(r[c.key]); c.keep && w > c.width {
+				c.width = w
+			}
+		}
+		total += c.width
+	}
+	for _, i := range shrink {
+		cut := min(max(0, total-room), max(0, cols[i].width-minTextColumn))
+		cols[i].width -= cut
+		total -= cut
+	}
 }
 
 // reasonTable returns the reason table's columns for a width: at 100, 2 +
@@ -115,8 +144,8 @@ type textColumn struct {
 // narrower table drops Δ7, then narrows the label and owner columns.
 func reasonTable(width int) []textColumn {
 	cols := []textColumn{
-		{"reason", 28, false}, {"count", 6, true}, {"share", 7, true}, {"Δ7", 7, true}, {"Δ28", 7, true},
-		{"median", 6, true}, {"owner", 13, false}, {"flag", 15, false},
+		{"reason", 28, false, false}, {"count", 6, true, true}, {"share", 7, true, true}, {"Δ7", 7, true, true},
+		{"Δ28", 7, true, true}, {"median", 6, true, true}, {"owner", 13, false, false}, {"flag", 15, false, false},
 	}
 	over := 99 - width
 	if over <= 0 {
@@ -225,9 +254,7 @@ func WriteText(w io.Writer, s *Summary, o TextOptions) error {
 
 	t.line("")
 	t.line(t.style(sgrBold, p.msg("owners")))
-	for _, o := range s.Owners {
-		t.writeOwner(p, &o)
-	}
+	t.writeOwners(p, s.Owners)
 
 	t.line("")
 	t.line(t.style(sgrBold, p.msg("praise")))
@@ -278,45 +305,34 @@ func healthStyle(level string) string {
 // every flagged one, and a line summing up the rest.
 func (t *textWriter) writeReasons(s *Summary, p printer, maxRows int) {
 	table := reasonTable(t.width)
-	var head strings.Builder
-	head.WriteString("  ")
-	for i, c := range table {
-		if i > 0 {
-			head.WriteByte(' ')
-		}
-		head.WriteString(cell(p.msg(c.key), c.width, c.right))
-	}
-	t.line(t.style(sgrDim, strings.TrimRight(head.String(), " ")))
 	rows, rest, restN := p.listReasons(s, maxRows)
+	head := map[string]string{}
+	for _, c := range table {
+		head[c.key] = p.msg(c.key)
+	}
+	cells := []map[string]string{head}
 	for _, r := range rows {
+		cells = append(cells, map[string]string{"reason": r.Label, "count": p.num(r.Count), "share": p.pct(r.Share, 1),
+			"Δ7": p.delta(r.Delta7, r.New7), "Δ28": p.delta(r.Delta28, r.New28), "median": p.durp(r.MedianS),
+			"owner": r.OwnerLabel, "flag": r.Flag})
+	}
+	fitColumns(table, cells, t.width-2, 0, len(table)-2, len(table)-1)
+	t.line(t.style(sgrDim, t.tableRow("  ", table, head, "")))
+	for i, r := range rows {
 		mark := "  "
 		if r.Vital {
 			mark = "• "
 		}
-		cells := map[string]string{"reason": r.Label, "count": p.num(r.Count), "share": p.pct(r.Share, 1),
-			"Δ7": p.delta(r.Delta7, r.New7), "Δ28": p.delta(r.Delta28, r.New28), "median": p.durp(r.MedianS),
-			"owner": r.OwnerLabel, "flag": r.Flag}
-		var b strings.Builder
-		b.WriteString(mark)
-		for j, c := range table {
-			if j > 0 {
-				b.WriteByte(' ')
-			}
-			text := cell(cells[c.key], c.width, c.right)
-			if j == len(table)-1 {
-				text = strings.TrimRight(text, " ")
-				switch {
-				case r.Spike:
-					text = t.style(sgrRed, text)
-				case r.Drop:
-					text = t.style(sgrCyan, text)
-				case r.Trend != nil && r.Trend.Spike:
-					text = t.style(sgrYellow, text)
-				}
-			}
-			b.WriteString(text)
+		last := ""
+		switch {
+		case r.Spike:
+			last = sgrRed
+		case r.Drop:
+			last = sgrCyan
+		case r.Trend != nil && r.Trend.Spike:
+			last = sgrYellow
 		}
-		t.line(strings.TrimRight(b.String(), " "))
+		t.line(t.tableRow(mark, table, cells[i+1], last))
 	}
 	if more := p.moreReasons(rest, restN); more != "" {
 		t.line(t.style(sgrDim, "  "+more))
@@ -326,32 +342,60 @@ func (t *textWriter) writeReasons(s *Summary, p printer, maxRows int) {
 	}
 }
 
-// writeOwner writes one owner's line and its notes.
-func (t *textWriter) writeOwner(p printer, o *OwnerRow) {
+// tableRow lays out one row of a table after prefix: each cell padded to
+// its column, the last one cut to what is left of the line and styled with
+// lastStyle (none when "").
+func (t *textWriter) tableRow(prefix string, cols []textColumn, cells map[string]string, lastStyle string) string {
 	var b strings.Builder
-	b.WriteString("  ")
-	b.WriteString(cell(o.Label, 18, false))
-	b.WriteString(" " + cell(p.num(o.Count), 6, true))
-	b.WriteString(" " + cell(p.pct(o.Share, 1), 7, true))
-	b.WriteString(" " + cell("Δ28 "+p.delta(o.Delta28, o.New28), 11, true))
-	b.WriteString(" " + cell(p.num(int(o.Minutes+0.5))+" min", 11, true))
-	flags := ""
-	if len(o.Spikes) > 0 {
-		flags = p.msgf("spikes_n", len(o.Spikes))
+	b.WriteString(prefix)
+	for j, c := range cols {
+		if j > 0 {
+			b.WriteByte(' ')
+		}
+		if j < len(cols)-1 {
+			b.WriteString(cell(cells[c.key], c.width, c.right))
+			continue
+		}
+		w := min(c.width, t.width-ansi.StringWidth(b.String()))
+		text := strings.TrimRight(cell(cells[c.key], max(w, 0), c.right), " ")
+		if lastStyle != "" {
+			text = t.style(lastStyle, text)
+		}
+		b.WriteString(text)
 	}
-	b.WriteString(" " + cell(flags, 3, false))
-	praise := ""
-	if o.Praise > 0 {
-		praise = p.msgf("praise_short", o.Praise)
+	return strings.TrimRight(b.String(), " ")
+}
+
+// writeOwners writes a line per owner, each followed by its notes.
+func (t *textWriter) writeOwners(p printer, owners []OwnerRow) {
+	cols := []textColumn{{"label", 18, false, false}, {"count", 6, true, true}, {"share", 7, true, true},
+		{"delta", 11, true, true}, {"minutes", 11, true, true}, {"flags", 3, false, true},
+		{"praise", 9, false, true}, {"tops", 4, false, false}}
+	cells := make([]map[string]string, len(owners))
+	for i, o := range owners {
+		c := map[string]string{"label": o.Label, "count": p.num(o.Count), "share": p.pct(o.Share, 1),
+			"delta": "Δ28 " + p.delta(o.Delta28, o.New28), "minutes": p.num(int(o.Minutes+0.5)) + " min",
+			"tops": strings.Join(o.TopLabels, ", ")}
+		if len(o.Spikes) > 0 {
+			c["flags"] = p.msgf("spikes_n", len(o.Spikes))
+		}
+		if o.Praise > 0 {
+			c["praise"] = p.msgf("praise_short", p.num(o.Praise))
+		}
+		cells[i] = c
 	}
-	b.WriteString(" " + cell(praise, 9, false))
-	b.WriteString(" " + ansi.Truncate(strings.Join(o.TopLabels, ", "), t.width-ansi.StringWidth(b.String())-1, "…"))
-	line := strings.TrimRight(b.String(), " ")
-	if len(o.Spikes) > 0 {
-		line = strings.Replace(line, flags, t.style(sgrRed, flags), 1)
+	// The owner's top reasons get at least a few columns, and then the
+	// rest of the line.
+	fitColumns(cols, cells, t.width-2, 0)
+	cols[len(cols)-1].width = t.width
+	for i, o := range owners {
+		line := t.tableRow("  ", cols, cells[i], "")
+		if flags := cells[i]["flags"]; flags != "" {
+			line = strings.Replace(line, flags, t.style(sgrRed, flags), 1)
+		}
+		t.line(line)
+		t.writeNotes(p, o.Notes, len(o.Notes), false, len(o.Notes))
 	}
-	t.line(line)
-	t.writeNotes(p, o.Notes, len(o.Notes), false, len(o.Notes))
 }
 
 // writeNotes writes up to n notes, indented, with a line for the rest of

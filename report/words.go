@@ -92,4 +92,4 @@ func (w Words) Flag(r *ReasonRow, withP bool) string {
 func (w Words) Spikes(n int) string { return w.p.msgf("spikes_n", n) }
 
 // Praise words an owner's praise count ("ros 7").
-func (w Words) Praise(n int) string { return w.p.msgf("praise_short", n) }
+func (w Words) Praise(n int) string { return w.p.msgf("praise_short", w.p.num(n)) }

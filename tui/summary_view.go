@@ -355,9 +355,11 @@ func (pw *pageWriter) owner(wd report.Words, o *report.OwnerRow) {
 	}
 	head := "   " + fit(o.Label, 16) + padLeft(wd.Num(o.Count), 6) + padLeft(wd.Pct(o.Share, 1), 8) +
 		"  Δ28 " + fit(wd.Delta(o.Delta28, o.New28), 7) + " "
-	// head is 47 columns, flags 4 and praise 10: the top reasons get the rest.
-	top := clip(strings.Join(o.TopLabels, ", "), pw.w-61)
-	pw.add(paint(st.ink.Item, head) + paint(st.ink.Error, fit(flags, 4)) + paint(st.ink.OK, fit(praise, 10)) +
+	// head is 47 columns, flags 4 and praise 10 (more for a count of four
+	// digits or more, never cut): the top reasons get the rest.
+	pc := max(10, ansi.StringWidth(praise)+1)
+	top := clip(strings.Join(o.TopLabels, ", "), pw.w-51-pc)
+	pw.add(paint(st.ink.Item, head) + paint(st.ink.Error, fit(flags, 4)) + paint(st.ink.OK, fit(praise, pc)) +
 		paint(st.ink.Dim, top))
 	pw.notes(wd, o.Notes, len(o.Notes), len(o.Notes), false)
 }
