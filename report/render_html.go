@@ -5,6 +5,7 @@ import (
 	"html"
 	"html/template"
 	"io"
+	"math"
 	"strings"
 )
 
@@ -156,7 +157,14 @@ func WriteHTML(w io.Writer, s *Summary) error {
 	return nil
 }
 
-// barChart draws counts as vertical bars with every step-th label below.
+// chartLabelWidth is the room a label below a bar chart takes, a date such
+// as "26 Aug" in the chart's font with a gap after it.
+const chartLabelWidth = 44
+
+// barChart draws counts as vertical bars with a label below every step-th
+// bar, or every second, third … step-th when the bars are too narrow for
+// each step-th to have room; a label that would run past the right edge is
+// left out.
 func barChart(counts []int, labels []string, step, width, height int) template.HTML {
 	top := 1
 	for _, c := range counts {
@@ -164,6 +172,7 @@ func barChart(counts []int, labels []string, step, width, height int) template.H
 	}
 	n := max(len(counts), 1)
 	bw := float64(width) / float64(n)
+	step *= int(math.Ceil(chartLabelWidth / (float64(step) * bw)))
 	ch := float64(height - 14)
 	var b strings.Builder
 	fmt.Fprintf(&b, `<svg class="chart" viewBox="0 0 %d %d" width="%d" height="%d" role="img">`, width, height, width, height)
@@ -171,8 +180,8 @@ func barChart(counts []int, labels []string, step, width, height int) template.H
 		h := ch * float64(c) / float64(top)
 		fmt.Fprintf(&b, `<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="#2c6fbb"><title>%s: %d</title></rect>`,
 			float64(i)*bw+1, ch-h, max(bw-2, 1), h, html.EscapeString(labels[i]), c)
-		if i%step == 0 {
-			fmt.Fprintf(&b, `<text x="%.1f" y="%d" font-size="10" fill="#555">%s</text>`, float64(i)*bw+1, height-2, html.EscapeString(labels[i]))
+		if x := float64(i)*bw + 1; i%step == 0 && x+chartLabelWidth-8 <= float64(width) {
+			fmt.Fprintf(&b, `<text x="%.1f" y="%d" font-size="10" fill="#555">%s</text>`, x, height-2, html.EscapeString(labels[i]))
 		}
 	}
 	b.WriteString(`</svg>`)

@@ -6,6 +6,8 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -218,6 +220,29 @@ func TestNumbersFollowTheLanguage(t *testing.T) {
 			t.Errorf("got %q", got)
 		}
 	})
+}
+
+func TestBarChartLabelsHaveRoom(t *testing.T) {
+	xs := regexp.MustCompile(`<text x="([0-9.]+)"`)
+	for _, n := range []int{24, 35, 118, 394} {
+		labels := make([]string, n)
+		for i := range labels {
+			labels[i] = "26 Aug"
+		}
+		svg := string(barChart(make([]int, n), labels, 7, 640, 90))
+		var last float64 = -chartLabelWidth
+		found := xs.FindAllStringSubmatch(svg, -1)
+		if len(found) < 2 {
+			t.Errorf("%d bars: %d labels", n, len(found))
+		}
+		for _, m := range found {
+			x, _ := strconv.ParseFloat(m[1], 64)
+			if x-last < chartLabelWidth || x+chartLabelWidth-8 > 640 {
+				t.Errorf("%d bars: a label at x=%.1f (the one before at %.1f) overlaps or runs off the chart", n, x, last)
+			}
+			last = x
+		}
+	}
 }
 
 func TestSparkline(t *testing.T) {
