@@ -48,6 +48,7 @@ var messages = map[string][3]string{
 	"chains":                      {"Kjeder", "Kedjor", "Chains"},
 	"no_refs":                     {"Gjentatte kontakter: ingen kunderef registrert", "Återkommande kontakter: ingen kundreferens registrerad", "Repeat contacts: no customer refs recorded"},
 	"fcr":                         {"FCR rapportert %s · målt (kohort %s) %s", "FCR rapporterad %s · mätt (kohort %s) %s", "FCR reported %s · measured (cohort %s) %s"},
+	"fcr_same_category":           {"kun samme kategori", "endast samma kategori", "same category only"},
 	"fcr_unknown":                 {"ukjent %s", "okänt %s", "unknown %s"},
 	"fcr_lowest":                  {"Lavest målt FCR", "Lägst mätt FCR", "Lowest measured FCR"},
 	"handle":                      {"Behandlingstid: median %s · snitt %s · %s min totalt", "Hanteringstid: median %s · snitt %s · %s min totalt", "Handle time: median %s · mean %s · %s min in all"},

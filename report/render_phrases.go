@@ -114,7 +114,11 @@ func NewPhrases(s *Summary) Phrases {
 			cohort = p.shortDate(d0) + "–" + cohort
 		}
 	}
-	ph.FCR = p.msgf("fcr", p.pctp(f.Reported, 0), cohort, p.pctp(f.Measured, 0))
+	measured := p.pctp(f.Measured, 0)
+	if f.SameCategory && f.Measured != nil {
+		measured += " (" + p.msg("fcr_same_category") + ")"
+	}
+	ph.FCR = p.msgf("fcr", p.pctp(f.Reported, 0), cohort, measured)
 	if !s.Detail {
 		ph.FCR = strings.TrimSuffix(ph.FCR, " "+p.msg("na"))
 	}

@@ -2,6 +2,7 @@ package report
 
 import (
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -42,6 +43,9 @@ func TestMeasuredFCRSameCategory(t *testing.T) {
 		i := slices.IndexFunc(s.FCR.Lowest, func(r ReasonFCR) bool { return r.ID == "delivery_status" })
 		if i < 0 || s.FCR.Lowest[i].Contacts != 2 || s.FCR.Lowest[i].FCR != 1 {
 			t.Errorf("lowest %+v: want delivery_status with 2 contacts, both resolved", s.FCR.Lowest)
+		}
+		if ph := NewPhrases(s); !strings.Contains(ph.FCR, "67\u00a0% (kun samme kategori)") {
+			t.Errorf("the FCR line %q does not say the measured FCR counts the same category only", ph.FCR)
 		}
 	})
 }

@@ -68,6 +68,8 @@ type SummaryConfig struct {
 	SpikeMinRatio    float64 `mapstructure:"spike_min_ratio"`
 	CatchAllWarn     float64 `mapstructure:"catch_all_warn"`
 	CatchAllAlert    float64 `mapstructure:"catch_all_alert"`
+	RollingDays      int     `mapstructure:"rolling_days"`
+	FCRSameCategory  bool    `mapstructure:"fcr_same_category"`
 }
 
 // SyncConfig says where and how often a desk pushes its contacts.
@@ -120,6 +122,8 @@ func defaults(env func(string) string) map[string]any {
 		"summary.spike_min_ratio":    1.5,
 		"summary.catch_all_warn":     0.05,
 		"summary.catch_all_alert":    0.10,
+		"summary.rolling_days":       0,
+		"summary.fcr_same_category":  false,
 		"sync.target":                "",
 		"sync.token":                 "",
 		"sync.interval":              "5m",
@@ -381,6 +385,9 @@ func (c *Config) validate() error {
 	}
 	if s.CatchAllAlert < s.CatchAllWarn || s.CatchAllAlert >= 1 {
 		bad("summary.catch_all_alert", s.CatchAllAlert, "must be a share between catch_all_warn and 1")
+	}
+	if s.RollingDays < 0 || s.RollingDays > 90 {
+		bad("summary.rolling_days", s.RollingDays, "must be 0 (off) or between 1 and 90 (28 in the metrics)")
 	}
 	if c.Sync.Interval < time.Second {
 		bad("sync.interval", c.Sync.Interval, "must be at least 1s")

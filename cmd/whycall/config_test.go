@@ -130,6 +130,7 @@ func TestBadConfigIsRejectedWithKeyAndValue(t *testing.T) {
 		{"an unknown language names the value", "lang: de\n", []string{"lang", `"de"`}},
 		{"an unknown time zone names the value", "timezone: Mars/Olympus\n", []string{"timezone", "Mars/Olympus"}},
 		{"an out-of-range window names the key", "summary:\n  repeat_window_days: 90\n", []string{"summary.repeat_window_days", "90"}},
+		{"an out-of-range rolling window names the key", "summary:\n  rolling_days: 91\n", []string{"summary.rolling_days", "91"}},
 		{"half a TLS pair is refused", "serve:\n  tls_cert: a.pem\n", []string{"tls_cert"}},
 		{"malformed YAML names the file", "lang: [nb\n", []string{"c.yaml"}},
 		{"a section that is not a mapping is refused", "sync: yes\n", []string{"sync"}},
@@ -153,4 +154,30 @@ func TestBadConfigIsRejectedWithKeyAndValue(t *testing.T) {
 			t.Errorf("err = %v", err)
 		}
 	})
+}
+
+func TestSummaryKeysReachTheSummary(t *testing.T) {
+	body := "summary:\n  rolling_days: 28\n  fcr_same_category: true\n  repeat_window_days: 14\n"
+	cfg, _, err := loadConfig(nil, writeFile(t, "c.yaml", body), fakeEnv(t, map[string]string{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	opt := (&app{cfg: cfg}).summaryOptions()
+	if opt.RollingDays != 28 || !opt.FCRSameCategory || opt.RepeatWindowDays != 14 {
+		t.Errorf("options: rolling %d, same category %v, window %d; want 28, true, 14",
+			opt.RollingDays, opt.FCRSameCategory, opt.RepeatWindowDays)
+	}
+	def := (&app{cfg: mustDefaultConfig(t)}).summaryOptions()
+	if def.RollingDays != 0 || def.FCRSameCategory {
+		t.Errorf("defaults: rolling %d, same category %v; want off", def.RollingDays, def.FCRSameCategory)
+	}
+}
+
+func mustDefaultConfig(t *testing.T) *Config {
+	t.Helper()
+	cfg, _, err := loadConfig(nil, "", fakeEnv(t, map[string]string{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cfg
 }

@@ -149,6 +149,8 @@ func (a *app) summaryOptions() report.Options {
 	opt.MinRatio = c.SpikeMinRatio
 	opt.CatchAllWarn = c.CatchAllWarn
 	opt.CatchAllAlert = c.CatchAllAlert
+	opt.RollingDays = c.RollingDays
+	opt.FCRSameCategory = c.FCRSameCategory
 	return opt
 }
 
