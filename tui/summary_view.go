@@ -214,9 +214,17 @@ func summaryPage(sh *shared, v *summaryView, w int) page {
 
 	pw.blank()
 	pw.heading(wd.Msg("owners"))
+	// The praise column is 10 wide, wider for a count of four digits or
+	// more: numbers are never cut.
+	praiseW := 10
+	for i := range s.Owners {
+		if o := &s.Owners[i]; o.Praise > 0 {
+			praiseW = max(praiseW, ansi.StringWidth(wd.Praise(o.Praise))+1)
+		}
+	}
 	for i := range s.Owners {
 		if o := &s.Owners[i]; v.owner == "" || o.ID == v.owner {
-			pw.owner(wd, o)
+			pw.owner(wd, o, praiseW)
 		}
 	}
 
@@ -342,8 +350,9 @@ func (pw *pageWriter) table(s *report.Summary, wd report.Words, owner string) {
 	}
 }
 
-// owner lays out one owner's line and notes.
-func (pw *pageWriter) owner(wd report.Words, o *report.OwnerRow) {
+// owner lays out one owner's line and notes, the praise column praiseW
+// wide.
+func (pw *pageWriter) owner(wd report.Words, o *report.OwnerRow, praiseW int) {
 	st := pw.sh.styles
 	flags := ""
 	if len(o.Spikes) > 0 {
@@ -355,11 +364,10 @@ func (pw *pageWriter) owner(wd report.Words, o *report.OwnerRow) {
 	}
 	head := "   " + fit(o.Label, 16) + padLeft(wd.Num(o.Count), 6) + padLeft(wd.Pct(o.Share, 1), 8) +
 		"  Δ28 " + fit(wd.Delta(o.Delta28, o.New28), 7) + " "
-	// head is 47 columns, flags 4 and praise 10 (more for a count of four
-	// digits or more, never cut): the top reasons get the rest.
-	pc := max(10, ansi.StringWidth(praise)+1)
-	top := clip(strings.Join(o.TopLabels, ", "), pw.w-51-pc)
-	pw.add(paint(st.ink.Item, head) + paint(st.ink.Error, fit(flags, 4)) + paint(st.ink.OK, fit(praise, pc)) +
+	// head is 47 columns, then flags 4 and praise: the top reasons get the
+	// rest.
+	top := clip(strings.Join(o.TopLabels, ", "), pw.w-51-praiseW)
+	pw.add(paint(st.ink.Item, head) + paint(st.ink.Error, fit(flags, 4)) + paint(st.ink.OK, fit(praise, praiseW)) +
 		paint(st.ink.Dim, top))
 	pw.notes(wd, o.Notes, len(o.Notes), len(o.Notes), false)
 }
