@@ -131,17 +131,22 @@ func (p printer) nordic() bool { return p.lang != "en" }
 
 // num formats an integer with thousands separators.
 func (p printer) num(n int) string {
-	s := strconv.Itoa(abs(n))
+	s := p.group(strconv.Itoa(abs(n)))
+	if n < 0 {
+		return "−" + s
+	}
+	return s
+}
+
+// group puts the language's thousands separator into a run of digits.
+func (p printer) group(digits string) string {
 	sep := ","
 	if p.nordic() {
 		sep = "\u00a0"
 	}
 	var b strings.Builder
-	if n < 0 {
-		b.WriteString("−")
-	}
-	for i, r := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
+	for i, r := range digits {
+		if i > 0 && (len(digits)-i)%3 == 0 {
 			b.WriteString(sep)
 		}
 		b.WriteRune(r)
@@ -149,13 +154,23 @@ func (p printer) num(n int) string {
 	return b.String()
 }
 
-// dec formats x with n decimals.
+// dec formats x with n decimals, and thousands separators as num.
 func (p printer) dec(x float64, n int) string {
 	s := strconv.FormatFloat(x, 'f', n, 64)
-	if p.nordic() {
-		s = strings.Replace(s, ".", ",", 1)
+	neg := strings.HasPrefix(s, "-")
+	whole, frac, hasFrac := strings.Cut(strings.TrimPrefix(s, "-"), ".")
+	s = p.group(whole)
+	if hasFrac {
+		point := "."
+		if p.nordic() {
+			point = ","
+		}
+		s += point + frac
 	}
-	return strings.Replace(s, "-", "−", 1)
+	if neg {
+		return "−" + s
+	}
+	return s
 }
 
 // pct formats a share (0.148) as a percentage with n decimals.
