@@ -36,6 +36,13 @@ const (
 	WHERE agent = ? AND ended_at IS NULL AND deleted = 0 ORDER BY started_at`
 )
 
+// stmts prepares the statements every save uses, the first time it is
+// called; every later call returns what the first one did.
+func (s *Store) stmts() error {
+	s.prepared.Do(func() { s.prepareErr = s.prepare(context.Background()) })
+	return s.prepareErr
+}
+
 // prepare makes the statements every save uses.
 func (s *Store) prepare(ctx context.Context) error {
 	for _, p := range []struct {
@@ -153,6 +160,9 @@ func updateArgs(c *Contact) []any {
 
 // Get returns the contact with id, tombstones included.
 func (s *Store) Get(ctx context.Context, id string) (Contact, error) {
+	if err := s.stmts(); err != nil {
+		return Contact{}, fmt.Errorf("get contact %s: %w", id, err)
+	}
 	c, err := s.scanContact(s.stmtGet.QueryRowContext(ctx, id))
 	if err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
@@ -174,6 +184,9 @@ func (s *Store) get(ctx context.Context, tx *sql.Tx, id string) (Contact, error)
 
 // write runs fn in one write transaction with the clock read once.
 func (s *Store) write(ctx context.Context, fn func(tx *sql.Tx, now time.Time) error) error {
+	if err := s.stmts(); err != nil {
+		return err
+	}
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
 	tx, err := s.db.BeginTx(ctx, nil) // BEGIN IMMEDIATE (see dsn)

@@ -127,6 +127,33 @@ func TestReopenKeepsData(t *testing.T) {
 	}
 }
 
+func TestAStoreOpenedForReadingStillWrites(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "whycall.db")
+	s := openAt(t, path, store.Options{ForReading: true})
+	var wg sync.WaitGroup
+	ids := make([]string, 4)
+	for i := range ids {
+		// The first writes prepare the statements, concurrently.
+		wg.Go(func() {
+			c, err := s.StartDraft(ctx, draft("ann"))
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			if _, err := s.AddReason(ctx, c.ID, "late_delivery"); err != nil {
+				t.Error(err)
+			}
+			ids[i] = c.ID
+		})
+	}
+	wg.Wait()
+	for _, id := range ids {
+		if got, err := s.Get(ctx, id); err != nil || got.Primary() != "late_delivery" {
+			t.Errorf("contact %s: %+v, %v", id, got, err)
+		}
+	}
+}
+
 func TestOpenRefuses(t *testing.T) {
 	newer := func(t *testing.T, path string) {
 		s, err := store.Open(ctx, path, store.Options{})
