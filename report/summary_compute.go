@@ -56,6 +56,9 @@ func Summarize(ctx context.Context, src Source, req Request, opt Options) (*Summ
 	p := newPlan(last, days, now, loc, opt)
 	p.team = req.Team
 	in, err := p.read(ctx, src, opt)
+	if opt.ReadsDone != nil {
+		opt.ReadsDone()
+	}
 	if err != nil {
 		return nil, fmt.Errorf("summary of %s: %w", last, err)
 	}

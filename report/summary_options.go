@@ -86,6 +86,12 @@ type Options struct {
 	// Taxonomy is the taxonomy in use now, for the unused-reason check; nil
 	// means the newest stored version.
 	Taxonomy *taxonomy.Taxonomy
+	// ReadsDone, when set, is called as soon as Summarize has done all its
+	// reads of the source (or one failed), before it computes the figures:
+	// it uses the source no more after that. A caller that makes a single
+	// summary can release the source there, while the figures are computed.
+	// Summarize does not call it when it returns before reading.
+	ReadsDone func()
 }
 
 // DefaultOptions returns the defaults of summary-metrics.md.

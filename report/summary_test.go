@@ -8,6 +8,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -632,4 +633,79 @@ func TestReadsAreSplitIntoPieces(t *testing.T) {
 	if got := pieces(short, short.Add(time.Hour), oslo); len(got) != 1 {
 		t.Errorf("an hour after noon: %v", got)
 	}
+}
+
+// afterReads is a Source that counts the calls made after ReadsDone.
+type afterReads struct {
+	Source
+	mu         sync.Mutex
+	done, late int
+}
+
+func (a *afterReads) readsDone() {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.done++
+}
+
+func (a *afterReads) call() {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.done > 0 {
+		a.late++
+	}
+}
+
+func (a *afterReads) SummaryContacts(ctx context.Context, q store.ContactQuery) ([]store.SummaryContact, error) {
+	a.call()
+	return a.Source.SummaryContacts(ctx, q)
+}
+
+func (a *afterReads) ReasonCohorts(ctx context.Context, q store.ContactQuery) ([]store.ReasonCohort, error) {
+	a.call()
+	return a.Source.ReasonCohorts(ctx, q)
+}
+
+func (a *afterReads) ReasonDays(ctx context.Context, from, to, team string) ([]store.ReasonDay, error) {
+	a.call()
+	return a.Source.ReasonDays(ctx, from, to, team)
+}
+
+func (a *afterReads) TaxonomyYAML(ctx context.Context, version string) ([]byte, error) {
+	a.call()
+	return a.Source.TaxonomyYAML(ctx, version)
+}
+
+func TestReadsDoneComesOnceAfterTheLastRead(t *testing.T) {
+	f := handMade(t)
+	src := &afterReads{Source: f.r}
+	o := handOptions()
+	o.RollingDays = 28 // the most reads a summary makes
+	o.ReadsDone = src.readsDone
+	want, err := Summarize(context.Background(), f.r, Request{Day: handDay}, handOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := Summarize(context.Background(), src, Request{Day: handDay}, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if src.done != 1 || src.late != 0 {
+		t.Errorf("ReadsDone came %d times, and %d reads after it; want once and none", src.done, src.late)
+	}
+	if got.Total != want.Total || len(got.Reasons) != len(want.Reasons) {
+		t.Errorf("the summary differs with ReadsDone: %d contacts, %d reasons; want %d, %d",
+			got.Total, len(got.Reasons), want.Total, len(want.Reasons))
+	}
+	t.Run("not when it returns before reading", func(t *testing.T) {
+		src := &afterReads{Source: f.r}
+		o := handOptions()
+		o.ReadsDone = src.readsDone
+		if _, err := Summarize(context.Background(), src, Request{Day: handDay, Team: "nobody"}, o); err == nil {
+			t.Fatal("an unknown team was summarised")
+		}
+		if src.done != 0 {
+			t.Errorf("ReadsDone came %d times", src.done)
+		}
+	})
 }
