@@ -92,8 +92,9 @@ type Store struct {
 	closed atomic.Bool
 
 	// The statements saves use, prepared once by stmts.
-	prepared                                                          sync.Once
-	prepareErr                                                        error
+	prepared   sync.Once
+	prepareErr error
+
 	stmtGet, stmtInsert, stmtInsertChunk, stmtUpdate, stmtRollupPrune *sql.Stmt
 	// stmtRollupAdd[n-1] adds to n rollup rows in one statement.
 	stmtRollupAdd [rollupBatch]*sql.Stmt
