@@ -20,14 +20,15 @@ const (
 	sqlGet    = `SELECT ` + contactCols + ` FROM contacts WHERE id = ?`
 	sqlInsert = `INSERT INTO contacts (id, agent, team, site, channel, started_at, ended_at,
 	reasons, primary_reason, outcome, customer_ref, note, taxonomy_version, rev, updated_at, deleted,
-	prev_at)
-	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`
+	prev_at, prev_rowid)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`
 	// A row that stops being a member (see neighbours.go) loses its
-	// prev_at here; a member's is set right by fixNeighbours.
+	// neighbours here; a member's are set right by fixNeighbours.
 	sqlUpdate = `UPDATE contacts SET agent = ?1, team = ?2, site = ?3, channel = ?4, started_at = ?5,
 	ended_at = ?6, reasons = ?7, primary_reason = ?8, outcome = ?9, customer_ref = ?10, note = ?11,
 	taxonomy_version = ?12, rev = ?13, updated_at = ?14, deleted = ?15,
-	prev_at = CASE WHEN ?6 IS NOT NULL AND NOT ?15 AND ?10 <> '' THEN prev_at END WHERE id = ?16`
+	prev_at = CASE WHEN ?6 IS NOT NULL AND NOT ?15 AND ?10 <> '' THEN prev_at END,
+	prev_rowid = CASE WHEN ?6 IS NOT NULL AND NOT ?15 AND ?10 <> '' THEN prev_rowid END WHERE id = ?16`
 	// INDEXED BY makes SQLite fail rather than fall back to a scan.
 	sqlRecent = `SELECT ` + contactCols + ` FROM contacts INDEXED BY contacts_started
 	WHERE started_at >= ? AND agent = ? AND ended_at IS NOT NULL AND deleted = 0
@@ -121,11 +122,11 @@ const reasonSep = "|"
 func row(c *Contact) []any { return appendRow(make([]any, 0, insertCols), c) }
 
 // insertCols is how many values sqlInsert takes per contact.
-const insertCols = 17
+const insertCols = 18
 
 // insertArgs is the contact and its neighbours as sqlInsert's values.
 func insertArgs(args []any, c *Contact, l links) []any {
-	return append(appendRow(args, c), nullable(l.prev))
+	return append(appendRow(args, c), nullable(l.prev), nullable(l.prevRow))
 }
 
 // nullable is v as a driver value: nil or int64, which database/sql passes

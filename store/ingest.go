@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"path/filepath"
@@ -618,12 +619,32 @@ func (in *Ingester) ingestGroup(bs []*IngestBatch, now time.Time, res []IngestRe
 	if err != nil {
 		return err
 	}
+	// SQLite gives new rows the rowids after the largest one, in the order
+	// they are inserted, so the rowid of a new previous member is known
+	// before the insert; the insert checks that it came out so, and sets
+	// them afterwards when it did not.
+	st, err := in.conn.Prepare(sqlMaxRowid)
+	if err != nil {
+		return err
+	}
+	base, err := int64Z(st)
+	if err != nil {
+		return err
+	}
 	nbs := make([]links, len(news))
 	for j, i := range at {
 		nbs[i] = ls[j]
+		if k := ls[j].prevNew; k > 0 {
+			nbs[i].prevRow = sql.NullInt64{Int64: base + 1 + int64(at[k-1]), Valid: true}
+		}
 	}
 	if err := in.insert(news, nbs); err != nil {
 		return err
+	}
+	if len(news) > 0 && in.conn.LastInsertRowID() != base+int64(len(news)) {
+		if err := in.setNewPrevs(ls, func(j int) string { return news[at[j]].ID }); err != nil {
+			return err
+		}
 	}
 	if err := in.applyDelta(d); err != nil {
 		return err
@@ -637,6 +658,27 @@ func (in *Ingester) ingestGroup(bs []*IngestBatch, now time.Time, res []IngestRe
 		if err := in.recordFile(b, now); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// sqlMaxRowid is the largest rowid of the contacts, 0 when there are none.
+const sqlMaxRowid = `SELECT coalesce(max(rowid), 0) FROM contacts`
+
+// setNewPrevs sets prev_rowid of the new members whose links ls name a
+// new previous member (see sqlSetNewPrevs); id(j) is the j-th one's id.
+func (in *Ingester) setNewPrevs(ls []links, id func(j int) string) error {
+	arg, err := newPrevs(ls, id)
+	if err != nil || arg == "" {
+		return err
+	}
+	st, err := in.conn.Prepare(sqlSetNewPrevs)
+	if err != nil {
+		return err
+	}
+	st.BindText(1, arg)
+	if err := stepZ(st); err != nil {
+		return fmt.Errorf("write neighbours: %w", err)
 	}
 	return nil
 }
@@ -744,8 +786,9 @@ func (in *Ingester) insert(cs []*Contact, nbs []links) error {
 			return err
 		}
 		for i, c := range cs[:n] {
-			bindContact(st, i*18, c)
-			bindNullInt64Z(st, i*18+18, nbs[i].prev)
+			bindContact(st, i*19, c)
+			bindNullInt64Z(st, i*19+18, nbs[i].prev)
+			bindNullInt64Z(st, i*19+19, nbs[i].prevRow)
 		}
 		if err := stepZ(st); err != nil {
 			return fmt.Errorf("insert contacts: %w", err)
@@ -762,21 +805,22 @@ const ingestCols = `id, agent, team, site, channel, started_at, ended_at, reason
 
 // sqlIngestUpdate replaces a stored contact with a newer revision; its
 // parameters are bound as for an insert, the id first.
-// A row that stops being a member (see neighbours.go) loses its prev_at
-// here; a member's is set right by fixNeighbours.
+// A row that stops being a member (see neighbours.go) loses its
+// neighbours here; a member's are set right by fixNeighbours.
 const sqlIngestUpdate = `UPDATE OR ROLLBACK contacts SET (` + ingestCols + `) =
 	(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17),
-	prev_at = CASE WHEN ?7 IS NOT NULL AND NOT ?16 AND ?11 <> '' THEN prev_at END WHERE id = ?1`
+	prev_at = CASE WHEN ?7 IS NOT NULL AND NOT ?16 AND ?11 <> '' THEN prev_at END,
+	prev_rowid = CASE WHEN ?7 IS NOT NULL AND NOT ?16 AND ?11 <> '' THEN prev_rowid END WHERE id = ?1`
 
 // sqlInsertRows is an INSERT of n contacts with their neighbours.
 func sqlInsertRows(n int) string {
 	var b strings.Builder
-	b.WriteString(`INSERT OR ROLLBACK INTO contacts (` + ingestCols + `, prev_at) VALUES `)
+	b.WriteString(`INSERT OR ROLLBACK INTO contacts (` + ingestCols + `, prev_at, prev_rowid) VALUES `)
 	for i := 0; i < n; i++ {
 		if i > 0 {
 			b.WriteByte(',')
 		}
-		b.WriteString("(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
+		b.WriteString("(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
 	}
 	return b.String()
 }

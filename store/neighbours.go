@@ -78,8 +78,16 @@ func (r refSpans) add(ref string, at int64) {
 	r[ref] = [2]int64{at, at}
 }
 
-// links are a member's stored neighbours: prev_at.
-type links struct{ prev sql.NullInt64 }
+// links are a member's stored neighbours: prev_at, and prev_rowid, the
+// rowid of the one member at prev_at when there is one and it was stored
+// before (migration 0007). When that one member is new too, its rowid is
+// known only once it is inserted: prevNew is then 1 + its index among the
+// new members, for the caller to set prev_rowid after the insert
+// (sqlSetNewPrevs).
+type links struct {
+	prev, prevRow sql.NullInt64
+	prevNew       int
+}
 
 // refSpan is one reference's span of changed starts.
 type refSpan struct {
@@ -124,15 +132,17 @@ const sqlMembersFromLatest = `SELECT rowid, started_at FROM contacts
 		WHERE member_ref = ?1 AND started_at < ?2 ORDER BY started_at DESC LIMIT 1), ?2)
 	ORDER BY started_at`
 
-// sqlSetPrevs sets prev_at of stored members given as a JSON array of
-// [rowid, prev] (null for none), only where the value differs, so that a
-// row that is right is not written.
-const sqlSetPrevs = `UPDATE contacts SET prev_at = u.value->>1
-	FROM json_each(?1) AS u WHERE contacts.rowid = u.value->>0 AND prev_at IS NOT u.value->>1`
+// sqlSetPrevs sets prev_at and prev_rowid of stored members given as a
+// JSON array of [rowid, prev, prevRow] (null for none), only where a value
+// differs, so that a row that is right is not written.
+const sqlSetPrevs = `UPDATE contacts SET prev_at = u.value->>1, prev_rowid = u.value->>2
+	FROM json_each(?1) AS u WHERE contacts.rowid = u.value->>0
+	AND (prev_at IS NOT u.value->>1 OR prev_rowid IS NOT u.value->>2)`
 
-// sqlSetPrevOne is sqlSetPrevs for one member (?1 rowid, ?2 prev), for the
-// ingester.
-const sqlSetPrevOne = `UPDATE contacts SET prev_at = ?2 WHERE rowid = ?1 AND prev_at IS NOT ?2`
+// sqlSetPrevOne is sqlSetPrevs for one member (?1 rowid, ?2 prev, ?3
+// prevRow), for the ingester.
+const sqlSetPrevOne = `UPDATE contacts SET prev_at = ?2, prev_rowid = ?3
+	WHERE rowid = ?1 AND (prev_at IS NOT ?2 OR prev_rowid IS NOT ?3)`
 
 // spanRow is one member of a span: stored (rowid > 0) or about to be
 // inserted (rowid −1 − its index among the new members).
@@ -214,10 +224,11 @@ func fixNeighbours(conn neighbourConn, r refSpans, fresh []refKey) ([]links, err
 // in start order: every member from the latest one before lo to the
 // earliest ones after hi). A new member's go into fresh; a stored one's are
 // appended to stored, which is returned. A member before lo keeps its
-// prev_at: nothing changed before it.
+// links: nothing changed before it.
 func spanNeighbours(rows []spanRow, lo int64, fresh []links, stored []setLinks) []setLinks {
-	for i := 0; i < len(rows); {
-		// rows[i:j] start at the same time.
+	for i, g := 0, 0; i < len(rows); {
+		// rows[i:j] start at the same time, and so do rows[g:i] before
+		// them.
 		j := i + 1
 		for j < len(rows) && rows[j].start == rows[i].start {
 			j++
@@ -225,6 +236,13 @@ func spanNeighbours(rows []spanRow, lo int64, fresh []links, stored []setLinks) 
 		var want links
 		if i > 0 {
 			want.prev = sql.NullInt64{Int64: rows[i-1].start, Valid: true}
+			switch {
+			case i-g != 1: // several members share the previous start
+			case rows[g].rowid > 0:
+				want.prevRow = sql.NullInt64{Int64: rows[g].rowid, Valid: true}
+			default:
+				want.prevNew = int(-rows[g].rowid) // rowid is −1 − its index
+			}
 		}
 		for _, r := range rows[i:j] {
 			if r.rowid < 0 {
@@ -233,9 +251,32 @@ func spanNeighbours(rows []spanRow, lo int64, fresh []links, stored []setLinks) 
 				stored = append(stored, setLinks{rowid: r.rowid, links: want})
 			}
 		}
-		i = j
+		g, i = i, j
 	}
 	return stored
+}
+
+// sqlSetNewPrevs sets prev_rowid of new members given as a JSON array of
+// [id, previous member's id], after both were inserted.
+const sqlSetNewPrevs = `UPDATE contacts SET prev_rowid = (SELECT p.rowid FROM contacts AS p WHERE p.id = u.value->>1)
+	FROM json_each(?1) AS u WHERE contacts.id = u.value->>0`
+
+// newPrevs returns sqlSetNewPrevs' argument for the new members whose
+// links name a new previous member, "" when there are none. ls are the
+// new members' links in the order fixNeighbours took their places; id(j)
+// is the id of the j-th.
+func newPrevs(ls []links, id func(j int) string) (string, error) {
+	var pairs [][2]string
+	for j, l := range ls {
+		if l.prevNew > 0 {
+			pairs = append(pairs, [2]string{id(j), id(l.prevNew - 1)})
+		}
+	}
+	if len(pairs) == 0 {
+		return "", nil
+	}
+	b, err := json.Marshal(pairs)
+	return string(b), err
 }
 
 // sqlNeighbours is fixNeighbours' connection inside a database/sql
@@ -296,7 +337,7 @@ func (c sqlNeighbours) setNeighbours(rows []setLinks) error {
 		if i > 0 {
 			b.WriteByte(',')
 		}
-		fmt.Fprintf(&b, "[%d,%s]", r.rowid, jsonInt(r.links.prev))
+		fmt.Fprintf(&b, "[%d,%s,%s]", r.rowid, jsonInt(r.links.prev), jsonInt(r.links.prevRow))
 	}
 	b.WriteByte(']')
 	_, err := c.tx.ExecContext(c.ctx, sqlSetPrevs, b.String())
@@ -370,6 +411,7 @@ func (c zNeighbours) setNeighbours(rows []setLinks) error {
 	for _, r := range rows {
 		st.BindInt64(1, r.rowid)
 		bindNullInt64Z(st, 2, r.links.prev)
+		bindNullInt64Z(st, 3, r.links.prevRow)
 		if err := stepZ(st); err != nil {
 			return err
 		}
@@ -386,26 +428,28 @@ func bindNullInt64Z(st *sqlite.Stmt, param int, v sql.NullInt64) {
 }
 
 // VerifyNeighbours recomputes every contact's prev_at from the contacts
-// themselves and compares it with the stored one; the error lists the
-// contacts that differ.
+// themselves and compares it with the stored one, and checks that a stored
+// prev_rowid names the one member at prev_at; the error lists the contacts
+// that differ.
 func (s *Store) VerifyNeighbours(ctx context.Context) error {
 	type stored struct {
 		id, ref        string
-		start          int64
+		rowid, start   int64
 		member         bool
 		prev, wantPrev sql.NullInt64
+		prevRow        sql.NullInt64
 	}
 	var all []stored
 	err := s.read(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT id, customer_ref, started_at,
-			customer_ref <> '' AND ended_at IS NOT NULL AND deleted = 0, prev_at FROM contacts`)
+		rows, err := tx.QueryContext(ctx, `SELECT id, rowid, customer_ref, started_at,
+			customer_ref <> '' AND ended_at IS NOT NULL AND deleted = 0, prev_at, prev_rowid FROM contacts`)
 		if err != nil {
 			return driverError(err)
 		}
 		defer rows.Close()
 		for rows.Next() {
 			var c stored
-			if err := rows.Scan(&c.id, &c.ref, &c.start, &c.member, &c.prev); err != nil {
+			if err := rows.Scan(&c.id, &c.rowid, &c.ref, &c.start, &c.member, &c.prev, &c.prevRow); err != nil {
 				return err
 			}
 			all = append(all, c)
@@ -416,11 +460,15 @@ func (s *Store) VerifyNeighbours(ctx context.Context) error {
 		return fmt.Errorf("verify neighbours: %w", err)
 	}
 	// Every member's starts by reference, sorted; then each member's
-	// previous one is the start before its own.
+	// previous one is the start before its own. at holds the rowids of the
+	// members at each place.
 	starts := map[string][]int64{}
+	at := map[refKey][]int64{}
 	for _, c := range all {
 		if c.member {
 			starts[c.ref] = append(starts[c.ref], c.start)
+			k := refKey{c.ref, c.start}
+			at[k] = append(at[k], c.rowid)
 		}
 	}
 	for _, ts := range starts {
@@ -438,6 +486,12 @@ func (s *Store) VerifyNeighbours(ctx context.Context) error {
 		if c.prev != c.wantPrev {
 			diffs = append(diffs, fmt.Sprintf("contact %s (member %t, started %d): stored prev %s, recount prev %s",
 				c.id, c.member, c.start, nullString(c.prev), nullString(c.wantPrev)))
+		}
+		if c.prevRow.Valid {
+			if rs := at[refKey{c.ref, c.wantPrev.Int64}]; !c.wantPrev.Valid || len(rs) != 1 || rs[0] != c.prevRow.Int64 {
+				diffs = append(diffs, fmt.Sprintf("contact %s (member %t, started %d): prev_rowid %d, but the members at prev %s are rows %v",
+					c.id, c.member, c.start, c.prevRow.Int64, nullString(c.wantPrev), rs))
+			}
 		}
 	}
 	return recountDiffs("verify neighbours", "contacts", diffs)

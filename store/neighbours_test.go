@@ -145,8 +145,16 @@ func TestNeighboursEqualRecountUnderRandomChanges(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer in.Close()
-			// Few start times and references, so that contacts share both.
-			moment := func() time.Time { return t0.Add(time.Duration(rng.IntN(12)) * time.Hour) }
+			// Few start times and references, so that contacts share both;
+			// the last seeds spread the starts over minutes, so that most
+			// places hold one member (prev_rowid is set only then).
+			spread := seed >= 3
+			moment := func() time.Time {
+				if spread {
+					return t0.Add(time.Duration(rng.IntN(12*60)) * time.Minute)
+				}
+				return t0.Add(time.Duration(rng.IntN(12)) * time.Hour)
+			}
 			ref := func() string { return refs[rng.IntN(len(refs))] }
 			var ids, fresh []string
 			history := map[string][]store.Contact{}
@@ -319,6 +327,15 @@ func TestNeighboursEqualRecountUnderRandomChanges(t *testing.T) {
 					history[id] = append(history[id], c)
 				}
 			}
+			// VerifyNeighbours checks prev_rowid wherever it is set; with
+			// starts spread out it must be set for most.
+			var withRow, withPrev int
+			if err := s.DB().QueryRowContext(ctx, `SELECT count(prev_rowid), count(prev_at) FROM contacts`).Scan(&withRow, &withPrev); err != nil {
+				t.Fatal(err)
+			}
+			if spread && withRow < withPrev/2 {
+				t.Errorf("%d of %d contacts with a previous one name its row; want most", withRow, withPrev)
+			}
 		})
 	}
 }
@@ -371,4 +388,67 @@ func TestAContactThatStopsBeingAMemberLeavesItsNeighbours(t *testing.T) {
 			verifyNeighbours(t, s)
 		})
 	}
+}
+
+// TestPrevRowidsOfNewContacts: a contact whose previous one is stored names
+// that one's row, and so does one whose previous one comes in the same
+// transaction, through a put and through the ingester alike.
+func TestPrevRowidsOfNewContacts(t *testing.T) {
+	at := func(h int) time.Time { return t0.Add(time.Duration(h) * time.Hour) }
+	mk := func(id string, h int) store.Contact {
+		return store.Contact{ID: id, Agent: "ann", StartedAt: at(h), EndedAt: at(h).Add(time.Minute),
+			Channel: store.ChannelPhone, Outcome: store.OutcomeUnknown, Reasons: []string{"late"},
+			CustomerRef: "r1", TaxonomyVersion: "v", Rev: 1, UpdatedAt: at(h)}
+	}
+	// want maps each contact to the one before it.
+	want := map[string]string{"c2": "c1", "c3": "c2", "c4": "c3", "c5": "c4"}
+	check := func(t *testing.T, s *store.Store) {
+		t.Helper()
+		verifyNeighbours(t, s)
+		rows, err := s.DB().QueryContext(ctx, `SELECT c.id, p.id FROM contacts AS c LEFT JOIN contacts AS p ON p.rowid = c.prev_rowid`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		got := map[string]string{}
+		for rows.Next() {
+			var id string
+			var prev sql.NullString
+			if err := rows.Scan(&id, &prev); err != nil {
+				t.Fatal(err)
+			}
+			if prev.Valid {
+				got[id] = prev.String
+			}
+		}
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("previous rows %v, want %v", got, want)
+		}
+	}
+	// c1 is stored first; c2…c5 come together, out of order.
+	later := []store.Contact{mk("c4", 4), mk("c2", 2), mk("c5", 5), mk("c3", 3)}
+	t.Run("put", func(t *testing.T) {
+		s := storetest.MustOpen(t, store.Options{})
+		if err := s.Put(ctx, mk("c1", 1)); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.PutMany(ctx, later); err != nil {
+			t.Fatal(err)
+		}
+		check(t, s)
+	})
+	t.Run("ingest", func(t *testing.T) {
+		s := storetest.MustOpen(t, store.Options{})
+		in, err := s.NewIngester()
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer in.Close()
+		for _, cs := range [][]store.Contact{{mk("c1", 1)}, later} {
+			if _, err := in.Ingest(ctx, newBatch(t, cs)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		check(t, s)
+	})
 }

@@ -42,7 +42,8 @@ func (s *Store) putMany(ctx context.Context, cs []Contact) error {
 		// The neighbours, reckoned as if every contact were new, so that
 		// new rows are written with theirs. Where some were stored already
 		// that guess is wrong, and the neighbours are reckoned again once
-		// all rows are written.
+		// all rows are written. Otherwise a member whose previous one is new
+		// too learns that one's rowid (prev_rowid) after the insert.
 		var fresh []refKey
 		var at []int
 		for i := range cs {
@@ -79,9 +80,24 @@ func (s *Store) putMany(ctx context.Context, cs []Contact) error {
 			if _, err := s.fixNeighbours(ctx, tx, p.spans, nil); err != nil {
 				return err
 			}
+		} else if err := s.setNewPrevs(ctx, tx, ls, cs, at); err != nil {
+			return err
 		}
 		return s.applyDelta(ctx, tx, p.d)
 	})
+}
+
+// setNewPrevs sets prev_rowid of the new members cs[at[j]] whose links
+// ls[j] name a new previous member, once all are inserted.
+func (s *Store) setNewPrevs(ctx context.Context, tx *sql.Tx, ls []links, cs []Contact, at []int) error {
+	arg, err := newPrevs(ls, func(j int) string { return cs[at[j]].ID })
+	if err != nil || arg == "" {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, sqlSetNewPrevs, arg); err != nil {
+		return fmt.Errorf("write neighbours: %w", driverError(err))
+	}
+	return nil
 }
 
 // putChunk is how many contacts one INSERT statement carries: a statement
