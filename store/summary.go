@@ -444,17 +444,31 @@ func nearSQL(after bool) string {
 	return `c.prev_at >= c.started_at - :before`
 }
 
+// onlyPrevSQL is the condition for p being c's previous member, named by
+// c.prev_rowid (migration 0007; the row is checked, as the rowid is a hint)
+// and the only member in c's look-back window: p's own previous one is
+// not in it. That is most contacts with one in their window.
+const onlyPrevSQL = `p.rowid = c.prev_rowid AND p.member_ref = c.customer_ref AND p.started_at = c.prev_at
+	AND (p.prev_at IS NULL OR p.prev_at < c.started_at - :before)`
+
 // neighboursSQL lists the same-reference contacts in a window as
 // "started,primary,transfer;..." (transfer 1 when the contact is the same
-// call handed over). The CASE searches the customer_ref index only for the
-// contacts that have one in the window: most have none.
+// call handed over). The CASE searches only for the contacts that have one
+// in the window: most have none. Looking back, the previous member's row
+// is read directly when it is the only one in the window (onlyPrevSQL);
+// otherwise the customer_ref index is searched.
 func neighboursSQL(after, transfers bool) string {
 	tr := "0"
 	if transfers {
 		tr = transferSQL(after)
 	}
-	return `CASE WHEN ` + nearSQL(after) + ` THEN (SELECT group_concat(p.started_at || ',' || p.primary_reason || ',' || ` + tr + `, ';')
-		FROM contacts p WHERE ` + sameRef + ` AND ` + windowSQL(after) + `) END`
+	item := `p.started_at || ',' || p.primary_reason || ',' || ` + tr
+	search := `(SELECT group_concat(` + item + `, ';') FROM contacts p WHERE ` + sameRef + ` AND ` + windowSQL(after) + `)`
+	if after {
+		return `CASE WHEN ` + nearSQL(after) + ` THEN ` + search + ` END`
+	}
+	return `CASE WHEN ` + nearSQL(after) + ` THEN coalesce((SELECT ` + item + ` FROM contacts p WHERE ` + onlyPrevSQL + `), ` +
+		search + `) END`
 }
 
 // rangeSQL selects c's rows, with the parameters shared by the queries.

@@ -424,8 +424,12 @@ func TestReasonNotesNewestFirst(t *testing.T) {
 // contacts, must equal a recount from the contacts themselves: whatever the
 // order the contacts came in, with contacts at the same minute, drafts,
 // deletions, calls handed over between agents and other teams' contacts.
-func TestReasonCohortsEqualARecount(t *testing.T) {
-	ctx := context.Background()
+// randomSummaryData stores 1,500 random contacts and some calls handed
+// over, out of order and in batches, over 20 days from the returned start:
+// 150 references, contacts sharing a minute, drafts, deletions, contacts
+// without a reference, two teams. It returns what it stored.
+func randomSummaryData(t *testing.T) (*store.Store, []store.Contact, time.Time) {
+	t.Helper()
 	rnd := rand.New(rand.NewPCG(7, 11))
 	s := storetest.MustOpen(t, store.Options{Location: sumOslo})
 	start := time.Date(2026, 3, 2, 8, 0, 0, 0, sumOslo)
@@ -445,14 +449,26 @@ func TestReasonCohortsEqualARecount(t *testing.T) {
 			c.Deleted = true
 		}
 		all = append(all, c)
+		if rnd.IntN(25) == 0 && c.CustomerRef != "" && !c.EndedAt.IsZero() {
+			// The same call handed over to another agent a minute later.
+			h := sumContact(fmt.Sprintf("h%05d", i), c.EndedAt.Add(time.Minute), c.Team, c.CustomerRef, "r0")
+			h.Agent = c.Agent + "x"
+			all = append(all, h)
+		}
 	}
 	rnd.Shuffle(len(all), func(i, j int) { all[i], all[j] = all[j], all[i] })
 	for i := 0; i < len(all); i += 100 { // in batches, out of order
 		sumPut(t, s, all[i:min(i+100, len(all))]...)
 	}
-	if err := s.VerifyNeighbours(ctx); err != nil {
+	if err := s.VerifyNeighbours(context.Background()); err != nil {
 		t.Fatal(err)
 	}
+	return s, all, start
+}
+
+func TestReasonCohortsEqualARecount(t *testing.T) {
+	ctx := context.Background()
+	s, all, start := randomSummaryData(t)
 	member := func(c *store.Contact) bool { return c.CustomerRef != "" && !c.EndedAt.IsZero() && !c.Deleted }
 	recount := func(q store.ContactQuery) []string {
 		counts := map[string][2]int{}
@@ -509,6 +525,96 @@ func TestReasonCohortsEqualARecount(t *testing.T) {
 		}
 		if returned == 0 {
 			t.Errorf("%+v: no contact came back: the data tests nothing", q)
+		}
+	}
+}
+
+// TestLookBackEqualsARecount checks each contact's earlier contacts in the
+// window (read from the previous member's row when it is the only one, by
+// prev_rowid, else searched) against a recount from the contacts.
+func TestLookBackEqualsARecount(t *testing.T) {
+	ctx := context.Background()
+	s, all, start := randomSummaryData(t)
+	member := func(c *store.Contact) bool { return c.CustomerRef != "" && !c.EndedAt.IsZero() && !c.Deleted }
+	describe := func(at int64, primary string, hasRef bool, before []string, transfer bool) string {
+		return fmt.Sprintf("%d %s ref=%t before=%v transfer=%t", at, primary, hasRef, before, transfer)
+	}
+	recount := func(q store.ContactQuery) []string {
+		var out []string
+		for i := range all {
+			c := &all[i]
+			if c.EndedAt.IsZero() || c.Deleted || c.StartedAt.Before(q.From) || !c.StartedAt.Before(q.To) {
+				continue
+			}
+			var before []store.Contact
+			transfer := false
+			for j := range all {
+				p := &all[j]
+				if c.CustomerRef == "" || !member(p) || p.CustomerRef != c.CustomerRef || !p.StartedAt.Before(c.StartedAt) ||
+					p.StartedAt.Before(c.StartedAt.Add(-q.Before)) {
+					continue
+				}
+				if q.TransferGap >= 0 && p.Agent != c.Agent && c.StartedAt.Sub(p.EndedAt) <= q.TransferGap {
+					transfer = true
+					continue
+				}
+				before = append(before, *p)
+			}
+			slices.SortStableFunc(before, func(a, b store.Contact) int { return b.StartedAt.Compare(a.StartedAt) })
+			var bs []string
+			for _, p := range before {
+				bs = append(bs, fmt.Sprintf("%d:%s", p.StartedAt.UnixMilli(), p.Reasons[0]))
+			}
+			out = append(out, describe(c.StartedAt.UnixMilli(), c.Reasons[0], c.CustomerRef != "", bs, transfer))
+		}
+		slices.Sort(out)
+		return out
+	}
+	var direct, stored int
+	if err := s.DB().QueryRowContext(ctx, `SELECT count(prev_rowid), count(prev_at) FROM contacts`).Scan(&direct, &stored); err != nil {
+		t.Fatal(err)
+	}
+	if direct < stored/2 {
+		t.Fatalf("only %d of %d contacts name their previous one's row: the direct read is hardly tested", direct, stored)
+	}
+	r := sumReader(t, s)
+	for _, q := range []store.ContactQuery{
+		{From: start.Add(5 * 24 * time.Hour), To: start.Add(6 * 24 * time.Hour), Before: 7 * 24 * time.Hour, TransferGap: 2 * time.Minute},
+		{From: start.Add(12 * 24 * time.Hour), To: start.Add(15 * 24 * time.Hour), Before: 3 * 24 * time.Hour, TransferGap: 2 * time.Minute},
+		{From: start.Add(8 * 24 * time.Hour), To: start.Add(9 * 24 * time.Hour), Before: 7 * 24 * time.Hour, TransferGap: -1},
+		{From: start, To: start.Add(20 * 24 * time.Hour), Before: 24 * time.Hour, TransferGap: 5 * time.Minute},
+	} {
+		cs, err := r.SummaryContacts(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		repeats, transfers := 0, 0
+		for _, c := range cs {
+			var bs []string
+			for _, n := range c.Before {
+				bs = append(bs, fmt.Sprintf("%d:%s", n.StartedAt, n.Primary))
+			}
+			got = append(got, describe(c.StartedAt, c.Primary(), c.HasRef, bs, c.Transfer))
+			if len(c.Before) > 0 {
+				repeats++
+			}
+			if c.Transfer {
+				transfers++
+			}
+		}
+		slices.Sort(got)
+		if want := recount(q); !slices.Equal(got, want) {
+			for i := range min(len(got), len(want)) {
+				if got[i] != want[i] {
+					t.Errorf("%+v: first difference\ngot  %s\nwant %s", q, got[i], want[i])
+					break
+				}
+			}
+			t.Errorf("%+v: %d contacts, want %d", q, len(got), len(want))
+		}
+		if repeats == 0 || (q.TransferGap >= 0 && transfers == 0) {
+			t.Errorf("%+v: %d repeats, %d transfers: the data tests too little", q, repeats, transfers)
 		}
 	}
 }
