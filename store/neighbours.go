@@ -24,6 +24,15 @@ import (
 // with one search of that index, and a contact that arrives after its
 // customer's earlier ones then changes no older row.
 //
+// prev_rowid (migration 0007) is the rowid of the member at prev_at, when
+// exactly one member holds that place: with it the summary reads the
+// previous contact's row without searching the index. It is NULL when
+// several members share the start, and may be NULL where the store did not
+// know the rowid; readers check the row it names, so it is only ever a
+// hint. The fix-up keeps it with prev_at; a previous member inserted in the
+// same transaction has no rowid yet when the fix-up runs (links.prevNew),
+// so the put and the ingester set those after their insert.
+//
 // Contacts arrive out of order (a collector ingests batches from many
 // desks), so storing, deleting or re-referencing one contact can change the
 // prev_at of the members after it too. Every write path records the
@@ -32,8 +41,8 @@ import (
 // around those places and rewrites the values that are no longer right. The
 // bulk paths call it before inserting their new members and write those
 // with their values, so that a new row is written once. Statements that
-// rewrite a whole row clear prev_at when the row stops being a member (see
-// sqlUpdate).
+// rewrite a whole row clear prev_at and prev_rowid when the row stops being
+// a member (see sqlUpdate).
 
 // member reports whether c counts for its reference's neighbours.
 func member(c *Contact) bool {

@@ -19,10 +19,12 @@ import (
 // reason_days rollup (a few hundred rows for a month); figures that need the
 // contacts themselves read one day's contacts through the started_at index.
 // Each contact's row tells whether any same-customer contact falls in its
-// look-back window (prev_at; see neighbours.go): only the one in eight or so
-// that has one searches the customer_ref index for them. That search, once
-// per contact of the day, was 60 % of a summary's time (16,000 searches on
-// 1M contacts). The look-ahead of the cohort day goes the other way: the
+// look-back window (prev_at; see neighbours.go): only the one in six or so
+// that has one reads further. That search, once per contact of the day, was
+// 60 % of a summary's time (16,000 searches on 1M contacts). Most of those
+// have just the one, the previous member, whose row prev_rowid names: it is
+// read directly, and only the others search the customer_ref index. The
+// look-ahead of the cohort day goes the other way: the
 // members whose prev_at is a contact's start are its next ones, and the
 // index contacts_prev (migration 0006) holds them in prev_at order.
 //
