@@ -49,19 +49,45 @@ func TestMigrationFillsNeighbours(t *testing.T) {
 	}
 	conn.Close()
 	db.Close()
-	s, err := Open(ctx, path, Options{})
+	var upgrades []string
+	s, err := Open(ctx, path, Options{OnUpgrade: func(from, to int) { upgrades = append(upgrades, fmt.Sprint(from, "→", to)) }})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer s.Close()
+	if want := fmt.Sprint(2, "→", latestVersion()); len(upgrades) != 1 || upgrades[0] != want {
+		t.Errorf("upgrades announced: %v, want [%s]", upgrades, want)
+	}
 	if err := s.VerifyNeighbours(ctx); err != nil {
 		t.Error(err)
 	}
-	var linked int
+	var linked, rows int
 	s.db.QueryRowContext(ctx, `SELECT count(*) FROM contacts AS c WHERE prev_at IS NOT NULL OR EXISTS (SELECT 1 FROM contacts AS p
 		WHERE p.member_ref = c.member_ref AND p.started_at > c.started_at)`).Scan(&linked)
 	if linked < members/2 {
 		t.Errorf("%d of %d members have a neighbour: the test data shares too little", linked, members)
+	}
+	// Migration 0007 names the previous row where one member holds it.
+	s.db.QueryRowContext(ctx, `SELECT count(prev_rowid) FROM contacts`).Scan(&rows)
+	if rows == 0 {
+		t.Error("no contact names its previous one's row after the migration")
+	}
+}
+
+func TestOnUpgradeOnlyForAnOlderDatabase(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "w.db")
+	called := 0
+	opt := Options{OnUpgrade: func(from, to int) { called++ }}
+	for range 2 { // a new database, then one that is up to date
+		s, err := Open(ctx, path, opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.Close()
+	}
+	if called != 0 {
+		t.Errorf("OnUpgrade called %d times", called)
 	}
 }
 

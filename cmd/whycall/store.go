@@ -17,6 +17,7 @@ func (a *app) storeOptions(collector bool) (store.Options, error) {
 		Location:     a.cfg.location(),
 		Collector:    collector,
 		KeepNotesRaw: !a.cfg.Notes.Mask,
+		OnUpgrade:    a.sayUpgrade,
 	}
 	if a.cfg.CustomerRef.Hash {
 		secret, err := a.refSecret()
@@ -30,6 +31,11 @@ func (a *app) storeOptions(collector bool) (store.Options, error) {
 		opt.Refs = h
 	}
 	return opt, nil
+}
+
+// sayUpgrade tells the user why opening the database takes a while.
+func (a *app) sayUpgrade(from, to int) {
+	fmt.Fprintf(a.stderr, "whycall: upgrading %s from schema %d to %d, once; a big database takes a few seconds\n", a.cfg.DB, from, to)
 }
 
 // refSecret returns the HMAC secret for customer refs: from the config, from

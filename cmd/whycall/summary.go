@@ -170,7 +170,8 @@ func (a *app) openSummaryStore(ctx context.Context) (*store.Store, error) {
 	if _, err := os.Stat(a.cfg.DB); err != nil {
 		return nil, fmt.Errorf("no database at %s (config key db, flag --db): %w", a.cfg.DB, err)
 	}
-	return store.Open(ctx, a.cfg.DB, store.Options{Location: a.cfg.location(), KeepNotesRaw: !a.cfg.Notes.Mask, ForReading: true})
+	return store.Open(ctx, a.cfg.DB, store.Options{Location: a.cfg.location(), KeepNotesRaw: !a.cfg.Notes.Mask,
+		ForReading: true, OnUpgrade: a.sayUpgrade})
 }
 
 // textStyle is how text output may look where it goes.
