@@ -446,19 +446,17 @@ func nearSQL(after bool) string {
 	return `c.prev_at >= c.started_at - :before`
 }
 
-// onlyPrevSQL is the condition for p being c's previous member, named by
-// c.prev_rowid (migration 0007; the row is checked, as the rowid is a hint)
-// and the only member in c's look-back window: p's own previous one is
-// not in it. That is most contacts with one in their window.
-const onlyPrevSQL = `p.rowid = c.prev_rowid AND p.member_ref = c.customer_ref AND p.started_at = c.prev_at
-	AND (p.prev_at IS NULL OR p.prev_at < c.started_at - :before)`
+// prevRowSQL is the condition for p being c's previous member, named by
+// c.prev_rowid (migration 0007). The row is checked: the rowid is a hint.
+const prevRowSQL = `p.rowid = c.prev_rowid AND p.member_ref = c.customer_ref AND p.started_at = c.prev_at`
 
 // neighboursSQL lists the same-reference contacts in a window as
 // "started,primary,transfer;..." (transfer 1 when the contact is the same
-// call handed over). The CASE searches only for the contacts that have one
-// in the window: most have none. Looking back, the previous member's row
-// is read directly when it is the only one in the window (onlyPrevSQL);
-// otherwise the customer_ref index is searched.
+// call handed over). The CASE reads further only for the contacts that have
+// one in the window: most have none. Looking back, when the previous member
+// is the only one in the window (most of them), or it and the one before it
+// are, their rows are read by rowid; otherwise, and when a rowid is missing
+// or stale, the customer_ref index is searched.
 func neighboursSQL(after, transfers bool) string {
 	tr := "0"
 	if transfers {
@@ -469,8 +467,16 @@ func neighboursSQL(after, transfers bool) string {
 	if after {
 		return `CASE WHEN ` + nearSQL(after) + ` THEN ` + search + ` END`
 	}
-	return `CASE WHEN ` + nearSQL(after) + ` THEN coalesce((SELECT ` + item + ` FROM contacts p WHERE ` + onlyPrevSQL + `), ` +
-		search + `) END`
+	// before(x) holds when x.prev_at, the start of the member before x, is
+	// not in c's window.
+	before := func(x string) string {
+		return `(` + x + `.prev_at IS NULL OR ` + x + `.prev_at < c.started_at - :before)`
+	}
+	one := `(SELECT ` + item + ` FROM contacts p WHERE ` + prevRowSQL + ` AND ` + before("p") + `)`
+	two := `(SELECT ` + item + ` || ';' || ` + strings.ReplaceAll(item, "p.", "p2.") + ` FROM contacts p
+		JOIN contacts p2 ON p2.rowid = p.prev_rowid AND p2.member_ref = p.member_ref AND p2.started_at = p.prev_at
+		WHERE ` + prevRowSQL + ` AND ` + before("p2") + `)`
+	return `CASE WHEN ` + nearSQL(after) + ` THEN coalesce(` + one + `, ` + two + `, ` + search + `) END`
 }
 
 // rangeSQL selects c's rows, with the parameters shared by the queries.
