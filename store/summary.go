@@ -20,14 +20,14 @@ import (
 // contacts themselves read one day's contacts through the started_at index.
 // Each contact's row tells whether any same-customer contact falls in its
 // look-back window (prev_at; see neighbours.go): only the one in six or so
-// that has one reads further. That search, once per contact of the day, was
-// 60 % of a summary's time (16,000 searches on 1M contacts). Most of those
-// have just the previous member in the window, or it and the one before: their
-// rows, which prev_rowid names, are read directly, and only the others search
-// the customer_ref index. The
-// look-ahead of the cohort day goes the other way: the
-// members whose prev_at is a contact's start are its next ones, and the
-// index contacts_prev (migration 0006) holds them in prev_at order.
+// that has one reads further. Once a search of the customer_ref index per
+// contact of the day, that was 60 % of a summary's time (16,000 searches on
+// 1M contacts). Most of those have just the previous member in the window,
+// or it and the one before: their rows, which prev_rowid names, are read
+// directly, and only the others search the index. The look-ahead of the
+// cohort day goes the other way: the members whose prev_at is a contact's
+// start are its next ones, and the index contacts_prev (migration 0006)
+// holds them in prev_at order.
 //
 // These reads go through zombiezen's direct API on a read-only connection
 // of their own rather than through database/sql: reading a day's 11,000
