@@ -74,7 +74,8 @@ type Options struct {
 	KeepNotesRaw bool
 	// OnUpgrade, when set, is called before an existing database is
 	// brought from schema version from to version to, which on a big
-	// database can take seconds (about 7 s per million contacts to 7).
+	// database can take seconds (migration 0007: about 7 s per million
+	// contacts).
 	OnUpgrade func(from, to int)
 	// ForReading says the store is opened to read (a summary, an export):
 	// the statements that saves use, which take about 2 ms to prepare, are
